@@ -1,0 +1,228 @@
+"""JSON API under /api/v1/: the same selectors, policies and audit as the web pages.
+
+Authenticate with ``Authorization: Bearer TOKEN`` (``sochub token create``). Reads of
+personal data are logged with the purpose the token was created for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from sochub.audit import services as audit
+from sochub.audit.context import Actor
+from sochub.audit.models import Channel, Operation
+from sochub.intel import selectors, services
+from sochub.intel.models import FactKind
+from sochub.partners.models import Agency, ApiToken
+from sochub.partners.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = token_authenticate(token[:200])
+        if found is not None:
+            request.user = found.user
+        return found
+
+
+api = NinjaAPI(
+    title="SOC Hub API",
+    version="1.0.0",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url=None,
+    description="Nominals, OCGs, agencies and intelligence records. Every call is checked against "
+    "the caller's agency, role and the record's handling, and reads of personal data are audited.",
+)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    if not token.user.works_with_intel:
+        raise HttpError(404, "Not found")
+    return Actor(user=token.user, channel=Channel.API, purpose=token.purpose, client_ip=request.META.get("REMOTE_ADDR"))
+
+
+class Page(Schema):
+    limit: int = 25
+    offset: int = 0
+
+
+class NominalItem(Schema):
+    id: str
+    name: str
+    date_of_birth: str = ""
+    score: float | None = None
+    matched_on: str = ""
+
+
+class NominalList(Schema):
+    items: list[NominalItem]
+    count: int
+
+
+class Fact(Schema):
+    kind: str
+    value: str
+    agency: str
+    recorded_at: str
+
+
+class NominalDetail(Schema):
+    id: str
+    name: str
+    facts: list[Fact]
+    intelligence: list[int]
+    ocgs: list[int]
+    associations: list[dict[str, Any]]
+    other_agencies_hold_information: bool
+    merged_ids: list[str]
+
+
+def _limits(page: Page) -> tuple[int, int]:
+    if not 1 <= page.limit <= 200 or page.offset < 0:
+        raise HttpError(422, "limit must be 1 to 200 and offset 0 or more")
+    return page.limit, page.offset
+
+
+@api.get("/nominals", response=NominalList, tags=["nominals"])
+def nominals(request: HttpRequest, page: Query[Page], q: str | None = None) -> dict[str, Any]:
+    actor = _actor(request)
+    limit, offset = _limits(page)
+    if q and q.strip():
+        hits = services.nominal_search_audited(actor=actor, query=q[:200])
+        total, shown = len(hits), hits[offset : offset + limit]
+    else:
+        shown, total = selectors.nominal_list(user=actor.user, limit=limit, offset=offset)
+        audit.record(
+            actor=actor, operation=Operation.CONSULTATION, object_type="nominal_list",
+            object_ids=[h.nominal_id for h in shown],
+        )
+    items = [
+        {"id": h.nominal_id, "name": h.name, "date_of_birth": h.birth_date,
+         "score": round(h.score, 1) if q else None, "matched_on": h.matched_on}
+        for h in shown
+    ]
+    return {"items": items, "count": total}
+
+
+@api.get("/nominals/{nominal_id}", response=NominalDetail, tags=["nominals"])
+def nominal(request: HttpRequest, nominal_id: str) -> dict[str, Any]:
+    actor = _actor(request)
+    try:
+        p = services.nominal_consult(actor=actor, nominal_id=nominal_id[:64])
+    except services.NotFound as exc:
+        raise HttpError(404, "Not found") from exc
+    return {
+        "id": str(p.nominal.pk),
+        "name": p.display_name,
+        "facts": [
+            {"kind": f.kind, "value": f.value, "agency": f.agency.code, "recorded_at": f.recorded_at.isoformat()}
+            for kind in FactKind.values
+            for f in p.facts.get(kind, [])
+        ],
+        "intelligence": [r.pk for r in p.intelligence],
+        "ocgs": [m.ocg_id for m in p.memberships],
+        "associations": [
+            {"nominal": str(other.pk), "name": name, "type": a.type, "strength": a.strength}
+            for a, other, name in p.associations
+        ],
+        "other_agencies_hold_information": p.others_hold_information,
+        "merged_ids": p.absorbed_ids,
+    }
+
+
+class OCGItem(Schema):
+    id: int
+    urn: str
+    name: str
+    status: str
+    threat_categories: list[str]
+    area: str
+    agency: str
+
+
+@api.get("/ocgs", response=list[OCGItem], tags=["ocgs"])
+def ocgs(request: HttpRequest, page: Query[Page], q: str = "") -> list[dict[str, Any]]:
+    actor = _actor(request)
+    limit, offset = _limits(page)
+    rows = list(selectors.ocg_list(user=actor.user, query=q)[offset : offset + limit])
+    audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="ocg", object_ids=[o.pk for o in rows])
+    return [
+        {"id": o.pk, "urn": o.urn, "name": o.name, "status": o.status, "threat_categories": o.threat_categories,
+         "area": o.area, "agency": o.agency.code}
+        for o in rows
+    ]
+
+
+@api.get("/ocgs/{ocg_id}", response=OCGItem, tags=["ocgs"])
+def ocg(request: HttpRequest, ocg_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    o = selectors.ocg_get(user=actor.user, ocg_id=ocg_id)
+    if o is None:
+        raise HttpError(404, "Not found")
+    audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="ocg", object_ids=[o.pk])
+    return {"id": o.pk, "urn": o.urn, "name": o.name, "status": o.status, "threat_categories": o.threat_categories,
+            "area": o.area, "agency": o.agency.code}
+
+
+class IntelItem(Schema):
+    id: int
+    urn: str
+    title: str
+    text: str
+    date_of_intelligence: date
+    grading: str
+    handling_code: str
+    handling_conditions: str
+    classification: str
+    agency: str
+
+
+def _intel_out(r: Any) -> dict[str, Any]:
+    return {"id": r.pk, "urn": r.urn, "title": r.title, "text": r.text, "date_of_intelligence": r.date_of_intelligence,
+            "grading": r.grading, "handling_code": r.handling_code, "handling_conditions": r.handling_conditions,
+            "classification": r.classification, "agency": r.agency.code}
+
+
+@api.get("/intelligence", response=list[IntelItem], tags=["intelligence"])
+def intelligence(request: HttpRequest, page: Query[Page], q: str = "") -> list[dict[str, Any]]:
+    actor = _actor(request)
+    limit, offset = _limits(page)
+    rows = list(selectors.intelligence_search(user=actor.user, query=q)[offset : offset + limit])
+    audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="intelligence",
+                 object_ids=[r.pk for r in rows], query=q[:200])
+    return [_intel_out(r) for r in rows]
+
+
+@api.get("/intelligence/{record_id}", response=IntelItem, tags=["intelligence"])
+def intelligence_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    try:
+        return _intel_out(services.intelligence_consult(actor=actor, record_id=record_id))
+    except services.NotFound as exc:
+        raise HttpError(404, "Not found") from exc
+
+
+class AgencyItem(Schema):
+    code: str
+    name: str
+    aliases: list[str]
+    kind: str
+    status: str
+    region: str | None
+
+
+@api.get("/agencies", response=list[AgencyItem], tags=["partners"])
+def agencies(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"code": a.code, "name": a.name, "aliases": a.aliases, "kind": a.kind, "status": a.status,
+         "region": a.region.code if a.region else None}
+        for a in Agency.objects.select_related("region")
+    ]

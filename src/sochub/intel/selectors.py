@@ -1,0 +1,282 @@
+"""Reads of the intelligence picture. Every query starts from a policy-filtered queryset."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from sochub.engine import names
+from sochub.partners.models import User
+
+from . import policies
+from .models import (
+    OCG,
+    Association,
+    FactKind,
+    IntelligenceRecord,
+    NameToken,
+    Nominal,
+    NominalFact,
+    OCGMembership,
+    Premises,
+    Vehicle,
+)
+
+# How many phonetic candidates one query word may bring before ranking: enough for common
+# surnames at national scale, small enough to rank in a few milliseconds.
+_CANDIDATES_PER_WORD = 20_000
+MAX_RESULTS = 500
+
+
+@dataclass
+class SearchHit:
+    nominal_id: str
+    name: str
+    score: float
+    matched_on: str
+    birth_date: str = ""
+
+
+def _name_hits(user: User, query: str) -> dict[str, SearchHit]:
+    tokens = names.name_tokens(query)
+    if not tokens:
+        return {}
+    visible_tokens = NameToken.objects.filter(
+        Q(agency_id=user.agency_id) | policies.shared_nominal_exists(user)
+    )
+    fact_sets: list[set[int]] = []
+    for token in tokens:
+        soundex, metaphone = names.phonetic_keys(token)
+        match = Q(token=token) | Q(soundex=soundex) | Q(metaphone=metaphone)
+        if len(token) > 2:
+            match |= Q(token__startswith=token)
+        if settings.IS_POSTGRES and len(token) > 3:
+            match |= Q(token__trigram_similar=token)
+        ids = visible_tokens.filter(match).values_list("fact_id", flat=True)[:_CANDIDATES_PER_WORD]
+        fact_sets.append(set(ids))
+    # Every word of the query should match some word of the name; fall back to any word.
+    candidates = set.intersection(*fact_sets) or set.union(*fact_sets)
+    hits: dict[str, SearchHit] = {}
+    rows = NominalFact.objects.filter(pk__in=list(candidates)[:_CANDIDATES_PER_WORD], nominal__merged_into__isnull=True)
+    for fact_id, nominal_id, value in rows.values_list("pk", "nominal_id", "value").iterator(chunk_size=2000):
+        del fact_id
+        score = names.name_similarity(query, value)
+        if score < 55:
+            continue
+        key = str(nominal_id)
+        if key not in hits or hits[key].score < score:
+            hits[key] = SearchHit(key, value, score, "exact name" if score >= 100 else "similar name")
+    return hits
+
+
+def _identifier_hits(user: User, query: str) -> dict[str, SearchHit]:
+    """Exact matches on date of birth, PNC ID, NI number, passport, phone, postcode and vehicle."""
+    probes: list[tuple[str, str, str]] = []  # (fact kind, key, label)
+    born = names.parse_date(query)
+    if born:
+        probes.append((FactKind.BIRTH_DATE, born.isoformat(), "date of birth"))
+    if pnc := names.normalise_pnc_id(query):
+        probes.append((FactKind.PNC_ID, pnc, "PNC ID"))
+    if ni := names.normalise_ni_number(query):
+        probes.append((FactKind.NI_NUMBER, ni, "NI number"))
+    if (phone := names.normalise_phone(query)) and not born:
+        probes.append((FactKind.PHONE, phone, "phone"))
+    if pc := names.postcode_key(query):
+        probes.append((FactKind.ADDRESS, pc, "postcode"))
+    compact = query.replace(" ", "").upper()
+    if compact.isalnum() and 6 <= len(compact) <= 12 and any(c.isdigit() for c in compact):
+        probes.append((FactKind.PASSPORT, compact, "passport"))
+    hits: dict[str, SearchHit] = {}
+    facts = policies.visible_facts(user)
+    for kind, key, label in probes:
+        for nominal_id in facts.filter(kind=kind, key=key).values_list("nominal_id", flat=True)[:MAX_RESULTS]:
+            hits.setdefault(str(nominal_id), SearchHit(str(nominal_id), "", 100.0 + 1, label))
+    if vrm := names.normalise_vrm(query):
+        vehicles = Vehicle.objects.filter(vrm=vrm).values_list("nominals", "agency_id")
+        for nominal_id, agency_id in vehicles[:MAX_RESULTS]:
+            if nominal_id and (agency_id == user.agency_id or policies.can_view_nominal(user, Nominal(pk=nominal_id))):
+                hits.setdefault(str(nominal_id), SearchHit(str(nominal_id), "", 101.0, "vehicle"))
+    return hits
+
+
+def nominal_search(*, user: User, query: str) -> list[SearchHit]:
+    """Nominals the user may see that match the query, best first (exact matches first)."""
+    query = query.strip()[:200]
+    if not query or not user.works_with_intel:
+        return []
+    hits = _name_hits(user, query)
+    for key, hit in _identifier_hits(user, query).items():
+        if key not in hits or hits[key].score < hit.score:
+            hits[key] = hit
+    live = set(
+        str(i)
+        for i in policies.visible_nominals(user, Nominal.objects.filter(pk__in=list(hits))).values_list("pk", flat=True)
+    )
+    ranked = sorted((h for h in hits.values() if h.nominal_id in live), key=lambda h: (-h.score, h.name))
+    ranked = ranked[:MAX_RESULTS]
+    _fill_headlines(user, ranked)
+    return ranked
+
+
+def _fill_headlines(user: User, hits: list[SearchHit]) -> None:
+    """Give each hit a visible name and date of birth to show."""
+    by_id = {h.nominal_id: h for h in hits}
+    facts = policies.visible_facts(user).filter(
+        nominal_id__in=list(by_id), kind__in=[FactKind.NAME, FactKind.BIRTH_DATE]
+    )
+    for nominal_id, kind, value in facts.values_list("nominal_id", "kind", "value"):
+        hit = by_id[str(nominal_id)]
+        if kind == FactKind.NAME and not hit.name:
+            hit.name = value
+        elif kind == FactKind.BIRTH_DATE and not hit.birth_date:
+            hit.birth_date = value
+
+
+def nominal_list(*, user: User, limit: int, offset: int) -> tuple[list[SearchHit], int]:
+    """A page of every nominal the user may see, with the total."""
+    qs = policies.visible_nominals(user).order_by("created_at", "pk")
+    total = qs.count()
+    hits = [SearchHit(str(pk), "", 0.0, "") for pk in qs.values_list("pk", flat=True)[offset : offset + limit]]
+    _fill_headlines(user, hits)
+    return hits, total
+
+
+def nominal_resolve(*, user: User, nominal_id: str) -> Nominal | None:
+    """The nominal the user asked for, following merges to the survivor; None if not visible."""
+    try:
+        nominal = Nominal.objects.get(pk=nominal_id)
+    except (Nominal.DoesNotExist, ValueError, ValidationError):
+        return None
+    seen = 0
+    while nominal.merged_into_id and seen < 20:
+        nominal = Nominal.objects.get(pk=nominal.merged_into_id)
+        seen += 1
+    return nominal if policies.can_view_nominal(user, nominal) else None
+
+
+@dataclass
+class NominalProfile:
+    """Everything about one nominal that one user may see."""
+
+    nominal: Nominal
+    facts: dict[str, list[NominalFact]]
+    display_name: str
+    intelligence: list[IntelligenceRecord]
+    associations: list[tuple[Association, Nominal, str]]
+    memberships: list[OCGMembership]
+    premises: list[Premises]
+    vehicles: list[Vehicle]
+    agencies: list[str]
+    others_hold_information: bool
+    absorbed_ids: list[str] = field(default_factory=list)
+
+
+def nominal_profile(*, user: User, nominal: Nominal) -> NominalProfile:
+    facts = list(
+        policies.visible_facts(user, nominal.facts.select_related("agency")).order_by("kind", "-recorded_at")
+    )
+    grouped: dict[str, list[NominalFact]] = defaultdict(list)
+    for f in facts:
+        grouped[f.kind].append(f)
+    display = grouped[FactKind.NAME][0].value if grouped.get(FactKind.NAME) else "Name not visible"
+    intel = list(policies.visible_intelligence(user, nominal.intelligence.select_related("agency")))
+    assoc_qs = policies.visible_associations(
+        user,
+        Association.objects.filter(Q(nominal_a=nominal) | Q(nominal_b=nominal)).select_related("agency"),
+    )
+    associations = []
+    others = [a.nominal_b_id if a.nominal_a_id == nominal.pk else a.nominal_a_id for a in assoc_qs]
+    headline = {h.nominal_id: h for h in [SearchHit(str(o), "", 0, "") for o in others]}
+    _fill_headlines(user, list(headline.values()))
+    for a in assoc_qs:
+        other_id = a.nominal_b_id if a.nominal_a_id == nominal.pk else a.nominal_a_id
+        associations.append((a, Nominal(pk=other_id), headline[str(other_id)].name or "Name not visible"))
+    memberships = list(
+        policies.visible_memberships(user, nominal.memberships.select_related("ocg"))
+    )
+    premises = list(
+        nominal.premises.filter(Q(agency_id=user.agency_id) | Q(agency_id__in={f.agency_id for f in facts}))
+    )
+    vehicles = list(
+        nominal.vehicles.filter(Q(agency_id=user.agency_id) | Q(agency_id__in={f.agency_id for f in facts}))
+    )
+    return NominalProfile(
+        nominal=nominal,
+        facts=dict(grouped),
+        display_name=display,
+        intelligence=intel,
+        associations=associations,
+        memberships=memberships,
+        premises=premises,
+        vehicles=vehicles,
+        agencies=sorted({f.agency.name for f in facts}),
+        others_hold_information=policies.other_agencies_hold(user, nominal),
+        absorbed_ids=[str(i) for i in nominal.absorbed.values_list("pk", flat=True)],
+    )
+
+
+def intelligence_search(*, user: User, query: str = "") -> QuerySet[IntelligenceRecord]:
+    qs = policies.visible_intelligence(user).select_related("agency")
+    query = query.strip()[:200]
+    if not query:
+        return qs
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="english") + SearchVector("text", weight="B", config="english")
+        sq = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            qs.annotate(rank=SearchRank(vector, sq))
+            .filter(Q(rank__gt=0) | Q(urn__iexact=query))
+            .order_by("-rank", "-date_of_intelligence")
+        )
+    words = [w for w in query.split() if w]
+    match = Q(urn__iexact=query)
+    every = Q()
+    for w in words:
+        every &= Q(title__icontains=w) | Q(text__icontains=w)
+    return qs.filter(match | every)
+
+
+def ocg_list(*, user: User, query: str = "", status: str = "") -> QuerySet[OCG]:
+    qs = policies.visible_ocgs(user).select_related("agency", "lead_officer")
+    if query:
+        qs = qs.filter(Q(name__icontains=query.strip()[:100]) | Q(urn__iexact=query.strip()[:20]))
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def ocg_get(*, user: User, ocg_id: int) -> OCG | None:
+    return ocg_list(user=user).filter(pk=ocg_id).first()
+
+
+def intelligence_subjects(*, user: User, record: IntelligenceRecord) -> list[SearchHit]:
+    """The record's subjects that the user may see, with a name to show."""
+    ids = policies.visible_nominals(user, record.subjects.all()).values_list("pk", flat=True)
+    hits = [SearchHit(str(pk), "", 0, "") for pk in ids]
+    _fill_headlines(user, hits)
+    return hits
+
+
+def ocg_members(*, user: User, ocg: OCG) -> list[tuple[OCGMembership, str]]:
+    memberships = list(policies.visible_memberships(user, ocg.memberships.all()).order_by("role"))
+    hits = [SearchHit(str(m.nominal_id), "", 0, "") for m in memberships]
+    _fill_headlines(user, hits)
+    return [(m, h.name or "Name not visible") for m, h in zip(memberships, hits, strict=True)]
+
+
+def dashboard_counts(*, user: User) -> dict[str, int]:
+    return {
+        "nominals": policies.visible_nominals(user).count(),
+        "ocgs": policies.visible_ocgs(user).count(),
+        "intelligence": policies.visible_intelligence(user).count(),
+        "intelligence_this_year": policies.visible_intelligence(user)
+        .filter(date_of_intelligence__year=date.today().year)
+        .count(),
+    }

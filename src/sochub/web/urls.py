@@ -1,0 +1,26 @@
+from django.urls import path
+
+from .views import audit, auth, intel, partners
+
+app_name = "web"
+
+urlpatterns = [
+    path("", intel.home, name="home"),
+    path("sign-in/", auth.sign_in, name="sign_in"),
+    path("sign-in/code/", auth.two_factor_code, name="two_factor_code"),
+    path("sign-out/", auth.sign_out, name="sign_out"),
+    path("account/two-factor/", auth.two_factor_setup, name="two_factor_setup"),
+    path("purpose/", intel.purpose, name="purpose"),
+    path("nominals/", intel.nominal_search, name="nominal_search"),
+    path("nominals/<str:nominal_id>/", intel.nominal_detail, name="nominal_detail"),
+    path("ocgs/", intel.ocg_list, name="ocg_list"),
+    path("ocgs/<int:ocg_id>/", intel.ocg_detail, name="ocg_detail"),
+    path("intelligence/", intel.intelligence_list, name="intelligence_list"),
+    path("intelligence/<int:record_id>/", intel.intelligence_detail, name="intelligence_detail"),
+    path("directory/", partners.directory, name="directory"),
+    path("directory/regions/<slug:code>/", partners.region_detail, name="region_detail"),
+    path("directory/agencies/<slug:code>/", partners.agency_detail, name="agency_detail"),
+    path("audit/", audit.audit_search, name="audit_search"),
+    path("audit/verify/", audit.audit_verify_start, name="audit_verify"),
+    path("jobs/<int:job_id>/", audit.job_detail, name="job_detail"),
+]
