@@ -42,13 +42,29 @@ def phonetic_keys(token: str) -> tuple[str, str]:
 
 
 def name_similarity(query: str, name: str) -> float:
-    """0-100: how alike two names are, forgiving order, typos and extra middle names."""
-    a, b = normalise_name(query), normalise_name(name)
-    if not a or not b:
+    """0-100: how alike two names are, forgiving order, typos, sound-alikes and missing words.
+
+    Each query word scores against its best-matching word of the name (a shared Soundex or
+    Metaphone code counts as at least 85); an exact match of the whole name alone scores 100.
+    """
+    qa, nb = name_tokens(query), name_tokens(name)
+    if not qa or not nb:
         return 0.0
-    if a == b:
+    if qa == nb:
         return 100.0
-    return max(fuzz.token_sort_ratio(a, b), 0.95 * fuzz.token_set_ratio(a, b))
+    name_keys = [(t, phonetic_keys(t)) for t in nb]
+    per_word = []
+    for q in qa:
+        q_keys = phonetic_keys(q)
+        best = 0.0
+        for t, keys in name_keys:
+            score = fuzz.ratio(q, t)
+            if keys[0] == q_keys[0] or keys[1] == q_keys[1]:
+                score = max(score, 85.0)
+            best = max(best, score)
+        per_word.append(best)
+    by_word = 0.97 * sum(per_word) / len(per_word)
+    return max(by_word, min(fuzz.token_sort_ratio(" ".join(qa), " ".join(nb)), 99.0))
 
 
 def normalise_postcode(text: str) -> str | None:

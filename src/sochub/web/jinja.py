@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.timezone import localtime
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 
@@ -26,4 +27,5 @@ def environment(**options: Any) -> Environment:
         **options,
     )
     env.globals.update(static=static, url=url, get_messages=get_messages)
+    env.filters["local"] = localtime
     return env

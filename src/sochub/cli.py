@@ -1,0 +1,266 @@
+"""The ``sochub`` console command.
+
+Results go to standard output; progress bars and logs go to standard error. Commands that
+touch personal data act as a named user (``--as USERNAME``) and are audited like the web.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sochub.audit.context import Actor
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sochub.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(message: str, code: int = 2) -> None:
+    print(f"sochub: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _actor(username: str | None, *, required: bool = True) -> Actor | None:
+    from sochub.audit.context import Actor
+    from sochub.audit.models import Channel
+    from sochub.partners.models import User
+
+    if not username:
+        if required:
+            _fail("name the user you act as: --as USERNAME")
+        return None
+    user = User.objects.select_related("agency").filter(username=username, is_active=True).first()
+    if user is None:
+        _fail(f"no active user called {username!r}")
+    assert user is not None
+    return Actor(user=user, channel=Channel.CLI)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar on standard error; yields a callback (stage, done, total)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False, disable=not console.is_terminal and not os.environ.get("SOCHUB_PROGRESS"),
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from django.conf import settings
+    from gunicorn.app.wsgiapp import run
+
+    port = args.port or int(os.environ.get("SOCHUB_PORT", "8000"))
+    host = args.host
+    print(f"SOC Hub on http://{host}:{port}/ ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})", file=sys.stderr)
+    sys.argv = ["gunicorn", "sochub.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(args.workers),
+                "--threads", "4", "--access-logfile", "-", "--error-logfile", "-"]
+    run()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=args.interval, no_startup_delay=True)
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("Database is up to date.", file=sys.stderr)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from sochub.intel.demo import build_demo
+    from sochub.intel.models import Nominal
+
+    if Nominal.objects.exists():
+        if args.if_empty:
+            print("Demo data already loaded; nothing to do.", file=sys.stderr)
+            return
+        _fail("the database already holds nominals; the demo loads into an empty database only")
+    with progress_bar() as update:
+        summary = build_demo(seed=args.seed, nominals=args.nominals,
+                             password=os.environ.get("SOCHUB_DEMO_PASSWORD") or None, progress=update)
+    print("Demo world built:")
+    for key, value in summary.counts.items():
+        print(f"  {key}: {value:,}")
+    print("\nSign in as any of these users:")
+    for username, agency, roles in summary.users:
+        print(f"  {username:<14} {agency}  ({', '.join(roles)})")
+    if os.environ.get("SOCHUB_DEMO_PASSWORD"):
+        print("\nPassword: the value of SOCHUB_DEMO_PASSWORD")
+    else:
+        print(f"\nPassword for every demo user: {summary.password}")
+    _save_demo_sign_in(summary)
+
+
+def _save_demo_sign_in(summary: Any) -> None:
+    """Keep the demo sign-in details beside the local database so `make run` can show them again."""
+    from django.conf import settings
+
+    path = settings.VAR_DIR / "demo-sign-in.txt"
+    password = "the value of SOCHUB_DEMO_PASSWORD" if os.environ.get("SOCHUB_DEMO_PASSWORD") else summary.password
+    lines = [f"{u:<14} {agency}  ({', '.join(roles)})" for u, agency, roles in summary.users]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("Demo users:\n  " + "\n  ".join(lines) + f"\nPassword: {password}\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def cmd_createuser(args: argparse.Namespace) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from sochub.partners.models import Agency, Region
+    from sochub.partners.services import user_create
+
+    actor = _actor(args.as_user, required=False)
+    agency = Agency.objects.filter(code=args.agency).first()
+    if agency is None:
+        _fail(f"no agency with code {args.agency!r} (see the partner directory)")
+    region = Region.objects.filter(code=args.region).first() if args.region else None
+    if args.region and region is None:
+        _fail(f"no GAIN region with code {args.region!r}")
+    password = os.environ.get("SOCHUB_NEW_PASSWORD") or (sys.stdin.readline().rstrip("\n") if args.password_stdin
+                                                         else getpass.getpass("Password for the new user: "))
+    try:
+        user = user_create(actor=actor, username=args.username, password=password, agency=agency,  # type: ignore[arg-type]
+                           roles=args.role, first_name=args.first_name, last_name=args.last_name,
+                           email=args.email, vetting=args.vetting, coordinator_region=region)
+    except (ValidationError, PermissionDenied) as exc:
+        _fail("; ".join(getattr(exc, "messages", [str(exc)])))
+        return
+    print(user.username)
+
+
+def cmd_token(args: argparse.Namespace) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from sochub.partners.models import User
+    from sochub.partners.services import token_create, token_revoke
+
+    actor = _actor(args.as_user or getattr(args, "username", None))
+    assert actor is not None
+    try:
+        if args.token_command == "create":
+            owner = User.objects.filter(username=args.username, is_active=True).first()
+            if owner is None:
+                _fail(f"no active user called {args.username!r}")
+            token, raw = token_create(actor=actor, user=owner, purpose=args.purpose,  # type: ignore[arg-type]
+                                      expires_days=args.expires)
+            print(f"Token {token.prefix}… for {args.username}, purpose: {token.purpose}", file=sys.stderr)
+            print(f"Expires: {token.expires_at:%Y-%m-%d}" if token.expires_at else "Expires: never", file=sys.stderr)
+            print(raw)
+        else:
+            n = token_revoke(actor=actor, prefix=args.prefix[:10])
+            if not n:
+                _fail("no live token with that prefix that you may revoke")
+            print(f"Revoked {n} token(s).")
+    except (ValidationError, PermissionDenied) as exc:
+        _fail("; ".join(getattr(exc, "messages", [str(exc)])))
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    from sochub.audit.selectors import can_search_audit
+    from sochub.audit.services import chain_verify
+
+    actor = _actor(args.as_user)
+    assert actor is not None
+    if not can_search_audit(actor.user):
+        _fail("only administrators check the audit chain")
+    with progress_bar() as update:
+        result = chain_verify(actor=actor, progress=lambda d, t: update("Checking the audit chain", d, t))
+    if result.ok:
+        print(f"Audit chain intact: {result.rows:,} rows verified.")
+    else:
+        print(f"AUDIT CHAIN BROKEN: {result.reason}.")
+        raise SystemExit(1)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sochub", description="SOC Hub: serious and organised crime partnership platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="serve the web application")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="default: $SOCHUB_PORT or 8000")
+    p.add_argument("--workers", type=int, default=2)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run background jobs")
+    p.add_argument("--interval", type=float, default=1.0)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("migrate", help="create or update the database")
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="load a synthetic demo world into an empty database")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--nominals", type=int, default=18000)
+    p.add_argument("--if-empty", action="store_true", help="do nothing if data is already loaded")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("createuser", help="add a user to an agency (password from $SOCHUB_NEW_PASSWORD or a prompt)")
+    p.add_argument("username")
+    p.add_argument("--agency", required=True, help="agency code, e.g. nca")
+    p.add_argument("--role", action="append", required=True, help="repeat for several roles")
+    p.add_argument("--vetting", default="NONE")
+    p.add_argument("--region", help="GAIN region code, for coordinators")
+    p.add_argument("--first-name", default="")
+    p.add_argument("--last-name", default="")
+    p.add_argument("--email", default="")
+    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--as", dest="as_user", help="the administrator acting (not needed for the very first user)")
+    p.set_defaults(func=cmd_createuser)
+
+    p = sub.add_parser("token", help="API tokens")
+    tsub = p.add_subparsers(dest="token_command", required=True)
+    t = tsub.add_parser("create", help="create a token; prints it as the last line")
+    t.add_argument("username")
+    t.add_argument("--purpose", default="", help="why the token's reads happen; logged with each one")
+    t.add_argument("--expires", type=int, default=90, help="days until it expires (default 90)")
+    t.add_argument("--as", dest="as_user", help="the user acting (default: USERNAME)")
+    t.set_defaults(func=cmd_token)
+    t = tsub.add_parser("revoke", help="revoke a token by its first 10 characters")
+    t.add_argument("prefix")
+    t.add_argument("--as", dest="as_user", required=True)
+    t.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("audit", help="the audit log")
+    asub = p.add_subparsers(dest="audit_command", required=True)
+    a = asub.add_parser("verify", help="check the hash chain; exit 1 if it is broken")
+    a.add_argument("--as", dest="as_user", required=True)
+    a.set_defaults(func=cmd_audit)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    _setup()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
