@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from sochub.audit.context import Actor
 from sochub.intel import services as intel
-from sochub.intel.models import Classification, HandlingCode, Nominal
+from sochub.intel.models import Classification, HandlingCode
 from sochub.partners.models import Agency, AgencyKind, Region, Role, User, Vetting
+from tests.helpers import PASSWORD, act, fresh, nominal_ids
 
-PASSWORD = "a-long-test-password-42"
+__all__ = ["PASSWORD", "act", "fresh", "nominal_ids"]
+
 
 
 @pytest.fixture
@@ -67,10 +68,6 @@ def sysadmin(make_user: Callable[..., User]) -> User:
     return make_user("sysadmin", "gmp", (Role.SYSTEM_ADMIN,), Vetting.SC)
 
 
-def act(user: User, purpose: str = "Operation Test: risk assessment") -> Actor:
-    return Actor(user=user, channel="web", purpose=purpose)
-
-
 @pytest.fixture
 def picture(analyst: User, analyst2: User) -> dict[str, Any]:
     """GMP holds John Smith (with intel P and C, and an OFFICIAL-SENSITIVE record); Merseyside holds Mary Jones."""
@@ -109,11 +106,3 @@ def signed_in(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
-
-
-def nominal_ids(hits: list[Any]) -> set[str]:
-    return {h.nominal_id for h in hits}
-
-
-def fresh(nominal: Nominal) -> Nominal:
-    return Nominal.objects.get(pk=nominal.pk)
