@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from sochub.audit.context import Actor
@@ -25,7 +25,7 @@ def _setup() -> None:
     django.setup()
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     print(f"sochub: {message}", file=sys.stderr)
     raise SystemExit(code)
 
@@ -54,8 +54,13 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
     console = Console(stderr=True)
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False, disable=not console.is_terminal and not os.environ.get("SOCHUB_PROGRESS"),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal and not os.environ.get("SOCHUB_PROGRESS"),
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -73,9 +78,24 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     port = args.port or int(os.environ.get("SOCHUB_PORT", "8000"))
     host = args.host
-    print(f"SOC Hub on http://{host}:{port}/ ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})", file=sys.stderr)
-    sys.argv = ["gunicorn", "sochub.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(args.workers),
-                "--threads", "4", "--access-logfile", "-", "--error-logfile", "-"]
+    print(
+        f"SOC Hub on http://{host}:{port}/ ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})",
+        file=sys.stderr,
+    )
+    sys.argv = [
+        "gunicorn",
+        "sochub.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--error-logfile",
+        "-",
+    ]
     run()
 
 
@@ -102,8 +122,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
             return
         _fail("the database already holds nominals; the demo loads into an empty database only")
     with progress_bar() as update:
-        summary = build_demo(seed=args.seed, nominals=args.nominals,
-                             password=os.environ.get("SOCHUB_DEMO_PASSWORD") or None, progress=update)
+        summary = build_demo(
+            seed=args.seed,
+            nominals=args.nominals,
+            password=os.environ.get("SOCHUB_DEMO_PASSWORD") or None,
+            progress=update,
+        )
     print("Demo world built:")
     for key, value in summary.counts.items():
         print(f"  {key}: {value:,}")
@@ -142,12 +166,22 @@ def cmd_createuser(args: argparse.Namespace) -> None:
     region = Region.objects.filter(code=args.region).first() if args.region else None
     if args.region and region is None:
         _fail(f"no GAIN region with code {args.region!r}")
-    password = os.environ.get("SOCHUB_NEW_PASSWORD") or (sys.stdin.readline().rstrip("\n") if args.password_stdin
-                                                         else getpass.getpass("Password for the new user: "))
+    password = os.environ.get("SOCHUB_NEW_PASSWORD") or (
+        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password for the new user: ")
+    )
     try:
-        user = user_create(actor=actor, username=args.username, password=password, agency=agency,  # type: ignore[arg-type]
-                           roles=args.role, first_name=args.first_name, last_name=args.last_name,
-                           email=args.email, vetting=args.vetting, coordinator_region=region)
+        user = user_create(
+            actor=actor,
+            username=args.username,
+            password=password,
+            agency=agency,  # type: ignore[arg-type]
+            roles=args.role,
+            first_name=args.first_name,
+            last_name=args.last_name,
+            email=args.email,
+            vetting=args.vetting,
+            coordinator_region=region,
+        )
     except (ValidationError, PermissionDenied) as exc:
         _fail("; ".join(getattr(exc, "messages", [str(exc)])))
         return
@@ -167,8 +201,12 @@ def cmd_token(args: argparse.Namespace) -> None:
             owner = User.objects.filter(username=args.username, is_active=True).first()
             if owner is None:
                 _fail(f"no active user called {args.username!r}")
-            token, raw = token_create(actor=actor, user=owner, purpose=args.purpose,  # type: ignore[arg-type]
-                                      expires_days=args.expires)
+            token, raw = token_create(
+                actor=actor,
+                user=owner,
+                purpose=args.purpose,  # type: ignore[arg-type]
+                expires_days=args.expires,
+            )
             print(f"Token {token.prefix}… for {args.username}, purpose: {token.purpose}", file=sys.stderr)
             print(f"Expires: {token.expires_at:%Y-%m-%d}" if token.expires_at else "Expires: never", file=sys.stderr)
             print(raw)
@@ -199,7 +237,9 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sochub", description="SOC Hub: serious and organised crime partnership platform")
+    parser = argparse.ArgumentParser(
+        prog="sochub", description="SOC Hub: serious and organised crime partnership platform"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="serve the web application")

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("SOCHUB_HOME", PACKAGE_DIR.parents[1]))
@@ -171,16 +172,16 @@ if not DEBUG and not TESTING:
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     }
 }
 
@@ -220,11 +221,10 @@ TASKS = {
 
 SOCHUB_REQUIRE_ADMIN_2FA = _flag("SOCHUB_REQUIRE_ADMIN_2FA", True)
 
-SOCHUB = {
-    # Vetting levels that may see OFFICIAL-SENSITIVE material.
-    "OFFICIAL_SENSITIVE_VETTING": ("NPPV2", "NPPV3", "SC", "DV"),
-    "PURPOSE_MIN_LENGTH": 8,
-}
+# Vetting levels that may see OFFICIAL-SENSITIVE material.
+SOCHUB_OFFICIAL_SENSITIVE_VETTING = ("NPPV2", "NPPV3", "SC", "DV")
+# The shortest purpose accepted before personal data is opened.
+SOCHUB_PURPOSE_MIN_LENGTH = 8
 
 LOGGING = {
     "version": 1,

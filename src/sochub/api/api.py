@@ -101,12 +101,19 @@ def nominals(request: HttpRequest, page: Query[Page], q: str | None = None) -> d
     else:
         shown, total = selectors.nominal_list(user=actor.user, limit=limit, offset=offset)
         audit.record(
-            actor=actor, operation=Operation.CONSULTATION, object_type="nominal_list",
+            actor=actor,
+            operation=Operation.CONSULTATION,
+            object_type="nominal_list",
             object_ids=[h.nominal_id for h in shown],
         )
     items = [
-        {"id": h.nominal_id, "name": h.name, "date_of_birth": h.birth_date,
-         "score": round(h.score, 1) if q else None, "matched_on": h.matched_on}
+        {
+            "id": h.nominal_id,
+            "name": h.name,
+            "date_of_birth": h.birth_date,
+            "score": round(h.score, 1) if q else None,
+            "matched_on": h.matched_on,
+        }
         for h in shown
     ]
     return {"items": items, "count": total}
@@ -155,8 +162,15 @@ def ocgs(request: HttpRequest, page: Query[Page], q: str = "") -> list[dict[str,
     rows = list(selectors.ocg_list(user=actor.user, query=q)[offset : offset + limit])
     audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="ocg", object_ids=[o.pk for o in rows])
     return [
-        {"id": o.pk, "urn": o.urn, "name": o.name, "status": o.status, "threat_categories": o.threat_categories,
-         "area": o.area, "agency": o.agency.code}
+        {
+            "id": o.pk,
+            "urn": o.urn,
+            "name": o.name,
+            "status": o.status,
+            "threat_categories": o.threat_categories,
+            "area": o.area,
+            "agency": o.agency.code,
+        }
         for o in rows
     ]
 
@@ -168,8 +182,15 @@ def ocg(request: HttpRequest, ocg_id: int) -> dict[str, Any]:
     if o is None:
         raise HttpError(404, "Not found")
     audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="ocg", object_ids=[o.pk])
-    return {"id": o.pk, "urn": o.urn, "name": o.name, "status": o.status, "threat_categories": o.threat_categories,
-            "area": o.area, "agency": o.agency.code}
+    return {
+        "id": o.pk,
+        "urn": o.urn,
+        "name": o.name,
+        "status": o.status,
+        "threat_categories": o.threat_categories,
+        "area": o.area,
+        "agency": o.agency.code,
+    }
 
 
 class IntelItem(Schema):
@@ -186,9 +207,18 @@ class IntelItem(Schema):
 
 
 def _intel_out(r: Any) -> dict[str, Any]:
-    return {"id": r.pk, "urn": r.urn, "title": r.title, "text": r.text, "date_of_intelligence": r.date_of_intelligence,
-            "grading": r.grading, "handling_code": r.handling_code, "handling_conditions": r.handling_conditions,
-            "classification": r.classification, "agency": r.agency.code}
+    return {
+        "id": r.pk,
+        "urn": r.urn,
+        "title": r.title,
+        "text": r.text,
+        "date_of_intelligence": r.date_of_intelligence,
+        "grading": r.grading,
+        "handling_code": r.handling_code,
+        "handling_conditions": r.handling_conditions,
+        "classification": r.classification,
+        "agency": r.agency.code,
+    }
 
 
 @api.get("/intelligence", response=list[IntelItem], tags=["intelligence"])
@@ -196,8 +226,13 @@ def intelligence(request: HttpRequest, page: Query[Page], q: str = "") -> list[d
     actor = _actor(request)
     limit, offset = _limits(page)
     rows = list(selectors.intelligence_search(user=actor.user, query=q)[offset : offset + limit])
-    audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="intelligence",
-                 object_ids=[r.pk for r in rows], query=q[:200])
+    audit.record(
+        actor=actor,
+        operation=Operation.CONSULTATION,
+        object_type="intelligence",
+        object_ids=[r.pk for r in rows],
+        query=q[:200],
+    )
     return [_intel_out(r) for r in rows]
 
 
@@ -222,7 +257,13 @@ class AgencyItem(Schema):
 @api.get("/agencies", response=list[AgencyItem], tags=["partners"])
 def agencies(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"code": a.code, "name": a.name, "aliases": a.aliases, "kind": a.kind, "status": a.status,
-         "region": a.region.code if a.region else None}
+        {
+            "code": a.code,
+            "name": a.name,
+            "aliases": a.aliases,
+            "kind": a.kind,
+            "status": a.status,
+            "region": a.region.code if a.region else None,
+        }
         for a in Agency.objects.select_related("region")
     ]

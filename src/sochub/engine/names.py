@@ -81,7 +81,7 @@ def postcode_key(text: str) -> str | None:
 
 def normalise_phone(text: str) -> str | None:
     digits = re.sub(r"\D", "", text)
-    if text.strip().startswith("+44") or digits.startswith("44") and len(digits) == 12:
+    if text.strip().startswith("+44") or (digits.startswith("44") and len(digits) == 12):
         digits = "0" + digits[2:]
     return digits if 9 <= len(digits) <= 13 else None
 

@@ -26,9 +26,7 @@ class Nominal(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed"
-    )
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed")
     merged_at = models.DateTimeField(null=True, blank=True)
     # Test-only ground truth for demo data (never shown in the UI or API).
     demo_truth = models.CharField(max_length=40, blank=True, db_index=True)
@@ -118,6 +116,9 @@ class NameToken(models.Model):
     soundex = models.CharField(max_length=8, db_index=True)
     metaphone = models.CharField(max_length=20, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.token} ({self.soundex}/{self.metaphone})"
+
 
 class ThreatCategory(models.TextChoices):
     """The serious and organised crime categories of the 2018 strategy."""
@@ -153,9 +154,7 @@ class OCG(models.Model):
     lead_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_ocgs"
     )
-    classification = models.CharField(
-        max_length=20, choices=Classification.choices, default=Classification.OFFICIAL
-    )
+    classification = models.CharField(max_length=20, choices=Classification.choices, default=Classification.OFFICIAL)
     description = models.TextField(blank=True, max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -188,6 +187,9 @@ class OCGMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ocg", "nominal"], name="one_membership_per_ocg")]
 
+    def __str__(self) -> str:
+        return f"{self.nominal_id} in {self.ocg_id} ({self.role})"
+
 
 class AssociationType(models.TextChoices):
     FAMILY = "family", "Family"
@@ -209,6 +211,9 @@ class Association(models.Model):
     source = models.CharField(max_length=200, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.nominal_a_id} – {self.nominal_b_id} ({self.type})"
 
 
 class PremisesKind(models.TextChoices):
@@ -232,6 +237,9 @@ class Premises(models.Model):
     class Meta:
         verbose_name_plural = "premises"
 
+    def __str__(self) -> str:
+        return f"{self.address}, {self.postcode}"
+
 
 class Vehicle(models.Model):
     vrm = models.CharField("registration", max_length=10, db_index=True)
@@ -241,6 +249,9 @@ class Vehicle(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     nominals = models.ManyToManyField(Nominal, blank=True, related_name="vehicles")
     ocgs = models.ManyToManyField(OCG, blank=True, related_name="vehicles")
+
+    def __str__(self) -> str:
+        return f"{self.vrm} {self.make} {self.model}".strip()
 
 
 class SourceEvaluation(models.TextChoices):
@@ -278,9 +289,7 @@ class IntelligenceRecord(models.Model):
     intelligence_assessment = models.CharField(max_length=1, choices=IntelligenceAssessment.choices)
     handling_code = models.CharField(max_length=1, choices=HandlingCode.choices)
     handling_conditions = models.TextField(blank=True, max_length=2000)
-    classification = models.CharField(
-        max_length=20, choices=Classification.choices, default=Classification.OFFICIAL
-    )
+    classification = models.CharField(max_length=20, choices=Classification.choices, default=Classification.OFFICIAL)
     subjects = models.ManyToManyField(Nominal, blank=True, related_name="intelligence")
     ocgs = models.ManyToManyField(OCG, blank=True, related_name="intelligence")
 
@@ -314,9 +323,7 @@ class Share(models.Model):
     legal_basis = models.CharField(max_length=300)
     handling = models.CharField(max_length=500, blank=True, help_text="Conditions the recipient must keep.")
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -332,3 +339,6 @@ class Share(models.Model):
             )
         ]
         indexes = [models.Index(fields=["recipient", "owner"])]
+
+    def __str__(self) -> str:
+        return f"share {self.pk}: {self.owner_id} to {self.recipient_id}"

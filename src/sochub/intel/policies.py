@@ -37,7 +37,7 @@ def _live_shares(user: User) -> QuerySet[Share]:
 def cleared_for(user: User, classification: str) -> bool:
     if classification == Classification.OFFICIAL:
         return True
-    return user.vetting in settings.SOCHUB["OFFICIAL_SENSITIVE_VETTING"]
+    return user.vetting in settings.SOCHUB_OFFICIAL_SENSITIVE_VETTING
 
 
 def _clearance_q(user: User) -> Q:
@@ -92,9 +92,7 @@ def visible_ocgs(user: User, qs: QuerySet[OCG] | None = None) -> QuerySet[OCG]:
     return qs.filter(Q(agency_id=user.agency_id) | shared).filter(_clearance_q(user))
 
 
-def visible_intelligence(
-    user: User, qs: QuerySet[IntelligenceRecord] | None = None
-) -> QuerySet[IntelligenceRecord]:
+def visible_intelligence(user: User, qs: QuerySet[IntelligenceRecord] | None = None) -> QuerySet[IntelligenceRecord]:
     qs = IntelligenceRecord.objects.all() if qs is None else qs
     if not user.works_with_intel:
         return qs.none()

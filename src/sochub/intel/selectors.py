@@ -46,9 +46,7 @@ def _name_hits(user: User, query: str) -> dict[str, SearchHit]:
     tokens = names.name_tokens(query)
     if not tokens:
         return {}
-    visible_tokens = NameToken.objects.filter(
-        Q(agency_id=user.agency_id) | policies.shared_nominal_exists(user)
-    )
+    visible_tokens = NameToken.objects.filter(Q(agency_id=user.agency_id) | policies.shared_nominal_exists(user))
     fact_sets: list[set[int]] = []
     for token in tokens:
         soundex, metaphone = names.phonetic_keys(token)
@@ -177,9 +175,7 @@ class NominalProfile:
 
 
 def nominal_profile(*, user: User, nominal: Nominal) -> NominalProfile:
-    facts = list(
-        policies.visible_facts(user, nominal.facts.select_related("agency")).order_by("kind", "-recorded_at")
-    )
+    facts = list(policies.visible_facts(user, nominal.facts.select_related("agency")).order_by("kind", "-recorded_at"))
     grouped: dict[str, list[NominalFact]] = defaultdict(list)
     for f in facts:
         grouped[f.kind].append(f)
@@ -196,9 +192,7 @@ def nominal_profile(*, user: User, nominal: Nominal) -> NominalProfile:
     for a in assoc_qs:
         other_id = a.nominal_b_id if a.nominal_a_id == nominal.pk else a.nominal_a_id
         associations.append((a, Nominal(pk=other_id), headline[str(other_id)].name or "Name not visible"))
-    memberships = list(
-        policies.visible_memberships(user, nominal.memberships.select_related("ocg"))
-    )
+    memberships = list(policies.visible_memberships(user, nominal.memberships.select_related("ocg")))
     premises = list(
         nominal.premises.filter(Q(agency_id=user.agency_id) | Q(agency_id__in={f.agency_id for f in facts}))
     )
@@ -228,7 +222,9 @@ def intelligence_search(*, user: User, query: str = "") -> QuerySet[Intelligence
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = SearchVector("title", weight="A", config="english") + SearchVector("text", weight="B", config="english")
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "text", weight="B", config="english"
+        )
         sq = SearchQuery(query, search_type="websearch", config="english")
         return (
             qs.annotate(rank=SearchRank(vector, sq))

@@ -48,7 +48,7 @@ def _require_recorder(actor: Actor) -> None:
 
 def require_purpose(purpose: str) -> str:
     purpose = clean_text(purpose, field="purpose", max_length=500)
-    if len(purpose) < settings.SOCHUB["PURPOSE_MIN_LENGTH"]:
+    if len(purpose) < settings.SOCHUB_PURPOSE_MIN_LENGTH:
         raise ValidationError({"purpose": "Say why you need to see this record, in a few words."})
     return purpose
 
@@ -258,9 +258,7 @@ def intelligence_consult(*, actor: Actor, record_id: int) -> IntelligenceRecord:
     record = policies.visible_intelligence(actor.user).select_related("agency").filter(pk=record_id).first()
     if record is None:
         raise NotFound
-    audit.record(
-        actor=actor, operation=Operation.CONSULTATION, object_type="intelligence", object_ids=[record.pk]
-    )
+    audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="intelligence", object_ids=[record.pk])
     return record
 
 
@@ -307,9 +305,7 @@ def ocg_membership_add(
     membership, _ = OCGMembership.objects.update_or_create(
         ocg=ocg, nominal=nominal, defaults={"role": role, "date_from": date_from}
     )
-    audit.record(
-        actor=actor, operation=Operation.ALTERATION, object_type="ocg", object_ids=[ocg.pk, nominal.pk]
-    )
+    audit.record(actor=actor, operation=Operation.ALTERATION, object_type="ocg", object_ids=[ocg.pk, nominal.pk])
     return membership
 
 
@@ -328,6 +324,10 @@ def share_create(
 ) -> Share:
     """Let another agency see one record. Logged as a disclosure naming the recipient."""
     user = actor.user
+    assert user.agency_id is not None
+    owner_id: int
+    code: str | None
+    classification: str
     if nominal is not None:
         if not policies.can_view_nominal(user, nominal):
             raise NotFound

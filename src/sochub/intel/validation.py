@@ -34,7 +34,9 @@ def clean_text(value: object, *, field: str, max_length: int, required: bool = T
             {field: f"{field.replace('_', ' ').capitalize()} must be {max_length} characters or fewer."}
         )
     if _CONTROL.search(text):
-        raise ValidationError({field: f"{field.replace('_', ' ').capitalize()} contains characters that are not allowed."})
+        raise ValidationError(
+            {field: f"{field.replace('_', ' ').capitalize()} contains characters that are not allowed."}
+        )
     return text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
 from sochub.audit import services as audit
@@ -13,7 +15,7 @@ from .services import job_finish, job_progress, job_start
 
 
 @task()
-def verify_audit_chain(job_id: int) -> dict[str, object]:
+def verify_audit_chain(job_id: int) -> dict[str, Any]:
     job = Job.objects.select_related("created_by").get(pk=job_id)
     job_start(job, "Checking every audit row against the one before it")
     actor = Actor(user=job.created_by, channel=Channel.WORKER, purpose=job.purpose)

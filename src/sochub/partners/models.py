@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from django.contrib.auth.models import AbstractUser, UserManager
+
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
@@ -90,10 +91,6 @@ class Vetting(models.TextChoices):
     DV = "DV", "Developed vetting"
 
 
-class SochubUserManager(UserManager["User"]):
-    pass
-
-
 class User(AbstractUser):
     """A person who signs in. Belongs to exactly one agency; holds one or more roles."""
 
@@ -105,8 +102,6 @@ class User(AbstractUser):
     vetting = models.CharField(max_length=6, choices=Vetting.choices, default=Vetting.NONE)
     job_title = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=40, blank=True)
-
-    objects = SochubUserManager()
 
     class Meta:
         ordering = ["username"]

@@ -48,9 +48,7 @@ def install_gain_reference(path: Path = REFERENCE_FILE) -> tuple[int, int]:
     for r in ref.regions:
         regions[r.code], _ = Region.objects.update_or_create(code=r.code, defaults={"name": r.name})
     count = 0
-    for spec, national in [(a, True) for a in ref.national_partners] + [
-        (a, False) for a in ref.regional_partners
-    ]:
+    for spec, national in [(a, True) for a in ref.national_partners] + [(a, False) for a in ref.regional_partners]:
         Agency.objects.update_or_create(
             code=spec.code,
             defaults={

@@ -52,9 +52,7 @@ def agency_contact_update(
 
 
 @transaction.atomic
-def agency_join(
-    *, actor: Actor | None, code: str, name: str, kind: str, region: Region | None = None
-) -> Agency:
+def agency_join(*, actor: Actor | None, code: str, name: str, kind: str, region: Region | None = None) -> Agency:
     """A new agency applies to join; a system admin makes it a member."""
     if actor is not None and not actor.user.has_role(Role.SYSTEM_ADMIN):
         raise PermissionDenied("Only system administrators add agencies.")
@@ -85,7 +83,10 @@ def agency_set_status(*, actor: Actor, agency: Agency, status: str) -> Agency:
         agency.left_on = today
     agency.save()
     audit.record(
-        actor=actor, operation=Operation.ALTERATION, object_type="agency", object_ids=[agency.code],
+        actor=actor,
+        operation=Operation.ALTERATION,
+        object_type="agency",
+        object_ids=[agency.code],
         detail={"status": status},
     )
     return agency
@@ -163,7 +164,10 @@ def token_create(*, actor: Actor, user: User, purpose: str, expires_days: int | 
         expires_at=timezone.now() + timedelta(days=expires_days) if expires_days else None,
     )
     audit.record(
-        actor=actor, operation=Operation.COLLECTION, object_type="api_token", object_ids=[prefix],
+        actor=actor,
+        operation=Operation.COLLECTION,
+        object_type="api_token",
+        object_ids=[prefix],
         detail={"for": user.username},
     )
     return token, raw

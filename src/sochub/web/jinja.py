@@ -17,7 +17,8 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 def environment(**options: Any) -> Environment:
     loader = options.pop("loader", None)
-    env = Environment(
+    # autoescape=True arrives in ``options`` from TEMPLATES in settings.
+    env = Environment(  # noqa: S701
         loader=ChoiceLoader(
             [
                 loader or PackageLoader("sochub", "templates"),

@@ -20,4 +20,3 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/assets/"):
             response.headers["Cache-Control"] = "no-store"
         return response
-

@@ -4,35 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('username', models.CharField(max_length=150)),
-                ('agency_code', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('roles', models.JSONField(default=list)),
-                ('operation', models.CharField(choices=[('collection', 'Collection'), ('alteration', 'Alteration'), ('consultation', 'Consultation'), ('disclosure', 'Disclosure'), ('combination', 'Combination'), ('erasure', 'Erasure')], db_index=True, max_length=20)),
-                ('object_type', models.CharField(db_index=True, max_length=50)),
-                ('object_ids', models.JSONField(default=list)),
-                ('purpose', models.CharField(blank=True, max_length=1000)),
-                ('recipients', models.JSONField(blank=True, default=list)),
-                ('query', models.CharField(blank=True, max_length=1000)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('channel', models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('cli', 'Command line'), ('worker', 'Background worker'), ('system', 'System')], max_length=10)),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("username", models.CharField(max_length=150)),
+                ("agency_code", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("roles", models.JSONField(default=list)),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[
+                            ("collection", "Collection"),
+                            ("alteration", "Alteration"),
+                            ("consultation", "Consultation"),
+                            ("disclosure", "Disclosure"),
+                            ("combination", "Combination"),
+                            ("erasure", "Erasure"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("object_type", models.CharField(db_index=True, max_length=50)),
+                ("object_ids", models.JSONField(default=list)),
+                ("purpose", models.CharField(blank=True, max_length=1000)),
+                ("recipients", models.JSONField(blank=True, default=list)),
+                ("query", models.CharField(blank=True, max_length=1000)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web"),
+                            ("api", "API"),
+                            ("cli", "Command line"),
+                            ("worker", "Background worker"),
+                            ("system", "System"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("client_ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
     ]

@@ -15,7 +15,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
 FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 """
-PG_DOWN = "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent; DROP FUNCTION IF EXISTS audit_append_only();"
+PG_DOWN = (
+    "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent; DROP FUNCTION IF EXISTS audit_append_only();"
+)
 SQLITE_UP = """
 CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;

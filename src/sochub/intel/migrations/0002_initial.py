@@ -6,184 +6,265 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('intel', '0001_initial'),
-        ('partners', '0001_initial'),
+        ("intel", "0001_initial"),
+        ("partners", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='association',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency'),
+            model_name="association",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='intelligencerecord',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intelligence', to='partners.agency'),
+            model_name="intelligencerecord",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="intelligence", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='intelligencerecord',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="intelligencerecord",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='nametoken',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.agency'),
+            model_name="nametoken",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='nominal',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='absorbed', to='intel.nominal'),
+            model_name="nominal",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="absorbed",
+                to="intel.nominal",
+            ),
         ),
         migrations.AddField(
-            model_name='nametoken',
-            name='nominal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='intel.nominal'),
+            model_name="nametoken",
+            name="nominal",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="intel.nominal"),
         ),
         migrations.AddField(
-            model_name='intelligencerecord',
-            name='subjects',
-            field=models.ManyToManyField(blank=True, related_name='intelligence', to='intel.nominal'),
+            model_name="intelligencerecord",
+            name="subjects",
+            field=models.ManyToManyField(blank=True, related_name="intelligence", to="intel.nominal"),
         ),
         migrations.AddField(
-            model_name='association',
-            name='nominal_a',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='associations_a', to='intel.nominal'),
+            model_name="association",
+            name="nominal_a",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="associations_a", to="intel.nominal"
+            ),
         ),
         migrations.AddField(
-            model_name='association',
-            name='nominal_b',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='associations_b', to='intel.nominal'),
+            model_name="association",
+            name="nominal_b",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="associations_b", to="intel.nominal"
+            ),
         ),
         migrations.AddField(
-            model_name='nominalfact',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency'),
+            model_name="nominalfact",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='nominalfact',
-            name='nominal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facts', to='intel.nominal'),
+            model_name="nominalfact",
+            name="nominal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="facts", to="intel.nominal"
+            ),
         ),
         migrations.AddField(
-            model_name='nominalfact',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="nominalfact",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='nametoken',
-            name='fact',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='intel.nominalfact'),
+            model_name="nametoken",
+            name="fact",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="tokens", to="intel.nominalfact"
+            ),
         ),
         migrations.AddField(
-            model_name='ocg',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ocgs', to='partners.agency'),
+            model_name="ocg",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="ocgs", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='ocg',
-            name='lead_officer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_ocgs', to=settings.AUTH_USER_MODEL),
+            model_name="ocg",
+            name="lead_officer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="led_ocgs",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='intelligencerecord',
-            name='ocgs',
-            field=models.ManyToManyField(blank=True, related_name='intelligence', to='intel.ocg'),
+            model_name="intelligencerecord",
+            name="ocgs",
+            field=models.ManyToManyField(blank=True, related_name="intelligence", to="intel.ocg"),
         ),
         migrations.AddField(
-            model_name='ocgmembership',
-            name='nominal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='intel.nominal'),
+            model_name="ocgmembership",
+            name="nominal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="intel.nominal"
+            ),
         ),
         migrations.AddField(
-            model_name='ocgmembership',
-            name='ocg',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='intel.ocg'),
+            model_name="ocgmembership",
+            name="ocg",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="intel.ocg"
+            ),
         ),
         migrations.AddField(
-            model_name='premises',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency'),
+            model_name="premises",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='premises',
-            name='nominals',
-            field=models.ManyToManyField(blank=True, related_name='premises', to='intel.nominal'),
+            model_name="premises",
+            name="nominals",
+            field=models.ManyToManyField(blank=True, related_name="premises", to="intel.nominal"),
         ),
         migrations.AddField(
-            model_name='premises',
-            name='ocgs',
-            field=models.ManyToManyField(blank=True, related_name='premises', to='intel.ocg'),
+            model_name="premises",
+            name="ocgs",
+            field=models.ManyToManyField(blank=True, related_name="premises", to="intel.ocg"),
         ),
         migrations.AddField(
-            model_name='share',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="share",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='share',
-            name='intelligence',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='intel.intelligencerecord'),
+            model_name="share",
+            name="intelligence",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="shares",
+                to="intel.intelligencerecord",
+            ),
         ),
         migrations.AddField(
-            model_name='share',
-            name='nominal',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='intel.nominal'),
+            model_name="share",
+            name="nominal",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="shares",
+                to="intel.nominal",
+            ),
         ),
         migrations.AddField(
-            model_name='share',
-            name='ocg',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='intel.ocg'),
+            model_name="share",
+            name="ocg",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="shares",
+                to="intel.ocg",
+            ),
         ),
         migrations.AddField(
-            model_name='share',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shares_given', to='partners.agency'),
+            model_name="share",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="shares_given", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='share',
-            name='recipient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shares_received', to='partners.agency'),
+            model_name="share",
+            name="recipient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="shares_received", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='vehicle',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.agency'),
+            model_name="vehicle",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partners.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='vehicle',
-            name='nominals',
-            field=models.ManyToManyField(blank=True, related_name='vehicles', to='intel.nominal'),
+            model_name="vehicle",
+            name="nominals",
+            field=models.ManyToManyField(blank=True, related_name="vehicles", to="intel.nominal"),
         ),
         migrations.AddField(
-            model_name='vehicle',
-            name='ocgs',
-            field=models.ManyToManyField(blank=True, related_name='vehicles', to='intel.ocg'),
+            model_name="vehicle",
+            name="ocgs",
+            field=models.ManyToManyField(blank=True, related_name="vehicles", to="intel.ocg"),
         ),
         migrations.AddIndex(
-            model_name='nominalfact',
-            index=models.Index(fields=['kind', 'key'], name='intel_nomin_kind_b3c56b_idx'),
+            model_name="nominalfact",
+            index=models.Index(fields=["kind", "key"], name="intel_nomin_kind_b3c56b_idx"),
         ),
         migrations.AddIndex(
-            model_name='nominalfact',
-            index=models.Index(fields=['nominal', 'agency'], name='intel_nomin_nominal_038b88_idx'),
+            model_name="nominalfact",
+            index=models.Index(fields=["nominal", "agency"], name="intel_nomin_nominal_038b88_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ocgmembership',
-            constraint=models.UniqueConstraint(fields=('ocg', 'nominal'), name='one_membership_per_ocg'),
+            model_name="ocgmembership",
+            constraint=models.UniqueConstraint(fields=("ocg", "nominal"), name="one_membership_per_ocg"),
         ),
         migrations.AddIndex(
-            model_name='share',
-            index=models.Index(fields=['recipient', 'owner'], name='intel_share_recipie_cb27c4_idx'),
+            model_name="share",
+            index=models.Index(fields=["recipient", "owner"], name="intel_share_recipie_cb27c4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='share',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('intelligence__isnull', True), ('nominal__isnull', False), ('ocg__isnull', True)), models.Q(('intelligence__isnull', True), ('nominal__isnull', True), ('ocg__isnull', False)), models.Q(('intelligence__isnull', False), ('nominal__isnull', True), ('ocg__isnull', True)), _connector='OR'), name='share_has_exactly_one_target'),
+            model_name="share",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("intelligence__isnull", True), ("nominal__isnull", False), ("ocg__isnull", True)),
+                    models.Q(("intelligence__isnull", True), ("nominal__isnull", True), ("ocg__isnull", False)),
+                    models.Q(("intelligence__isnull", False), ("nominal__isnull", True), ("ocg__isnull", True)),
+                    _connector="OR",
+                ),
+                name="share_has_exactly_one_target",
+            ),
         ),
     ]

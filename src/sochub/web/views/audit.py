@@ -53,8 +53,13 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/search.html",
-        {"page": page, "params": params, "operations": Operation, "errors": errors,
-         "jobs": jobs.jobs_visible_to(user).filter(kind="audit_verify")[:5]},
+        {
+            "page": page,
+            "params": params,
+            "operations": Operation,
+            "errors": errors,
+            "jobs": jobs.jobs_visible_to(user).filter(kind="audit_verify")[:5],
+        },
     )
 
 

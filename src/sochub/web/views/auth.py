@@ -34,8 +34,15 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     return render(
         request,
         "auth/sign_in.html",
-        {"errors": [{"text": "This account is locked after too many failed attempts. Try again in 30 minutes "
-                              "or ask your agency administrator.", "href": "#username"}]},
+        {
+            "errors": [
+                {
+                    "text": "This account is locked after too many failed attempts. Try again in 30 minutes "
+                    "or ask your agency administrator.",
+                    "href": "#username",
+                }
+            ]
+        },
         status=429,
     )
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render as django_render
+from django.shortcuts import redirect
+from django.shortcuts import render as django_render
 
 from sochub.audit.context import Actor
 from sochub.audit.models import Channel
@@ -67,8 +68,16 @@ def intel_user(view: View) -> View:
     return wrapper
 
 
-def render(request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
-    ctx = {"request": request, "user": request.user, "csp_nonce": getattr(request, "csp_nonce", "")}
+def render(
+    request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    nonce = getattr(request, "csp_nonce", None)
+    ctx = {
+        "request": request,
+        "user": request.user,
+        "cspNonce": str(nonce) if nonce is not None else "",
+        "assetPath": "/assets",
+    }
     ctx.update(context or {})
     return django_render(request, template, ctx, status=status)
 

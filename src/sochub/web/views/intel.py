@@ -72,7 +72,9 @@ def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
     except services.NotFound as exc:
         raise Http404 from exc
     audit_rows = AuditEvent.objects.filter(
-        object_type="nominal", object_ids__icontains=str(nominal.pk), agency_code=user.agency.code if user.agency else ""
+        object_type="nominal",
+        object_ids__icontains=str(nominal.pk),
+        agency_code=user.agency.code if user.agency else "",
     ).order_by("-id")[:50]
     return render(
         request,
