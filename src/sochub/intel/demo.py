@@ -1511,7 +1511,8 @@ class _World:
                     role = MemberRole.SIGNIFICANT
                 else:
                     role = MemberRole.PERIPHERAL
-                activities = rng.sample([a for c in categories for a in _ACTIVITIES[c]], k=rng.choice((1, 1, 2, 2, 3)))
+                choices = [a for c in categories for a in _ACTIVITIES[c]]
+                activities = rng.sample(choices, k=min(len(choices), rng.choice((1, 1, 2, 2, 3))))
                 if role == MemberRole.PRINCIPAL:
                     activities.insert(0, "directing the group")
                 date_from = created.date() - timedelta(days=rng.randint(0, 3 * 365))
