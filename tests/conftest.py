@@ -19,20 +19,25 @@ from tests.helpers import PASSWORD, act, fresh, nominal_ids
 __all__ = ["PASSWORD", "act", "fresh", "nominal_ids"]
 
 
-
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Agency]:
     nw = Region.objects.get(code="north-west")
     return {
-        "gmp": Agency.objects.create(code="gmp", name="Greater Manchester Police", kind=AgencyKind.LAW_ENFORCEMENT, region=nw),
-        "mersey": Agency.objects.create(code="merseyside", name="Merseyside Police", kind=AgencyKind.LAW_ENFORCEMENT, region=nw),
+        "gmp": Agency.objects.create(
+            code="gmp", name="Greater Manchester Police", kind=AgencyKind.LAW_ENFORCEMENT, region=nw
+        ),
+        "mersey": Agency.objects.create(
+            code="merseyside", name="Merseyside Police", kind=AgencyKind.LAW_ENFORCEMENT, region=nw
+        ),
         "hmrc": Agency.objects.get(code="hmrc"),
     }
 
 
 @pytest.fixture
 def make_user(agencies: dict[str, Agency]) -> Callable[..., User]:
-    def make(username: str, agency: str = "gmp", roles: tuple[str, ...] = (Role.ANALYST,), vetting: str = Vetting.NPPV3) -> User:
+    def make(
+        username: str, agency: str = "gmp", roles: tuple[str, ...] = (Role.ANALYST,), vetting: str = Vetting.NPPV3
+    ) -> User:
         user = User(username=username, agency=agencies[agency], roles=list(roles), vetting=vetting)
         user.set_password(PASSWORD)
         user.save()
@@ -73,27 +78,50 @@ def picture(analyst: User, analyst2: User) -> dict[str, Any]:
     """GMP holds John Smith (with intel P and C, and an OFFICIAL-SENSITIVE record); Merseyside holds Mary Jones."""
     smith = intel.nominal_create(
         actor=act(analyst),
-        facts=[("name", "John Smith"), ("birth_date", "14/03/1985"), ("pnc_id", "85/123456X"),
-               ("ni_number", "AB123456C"), ("phone", "07700 900123"), ("address", "12 Acacia Road, Manchester, M14 5AB")],
+        facts=[
+            ("name", "John Smith"),
+            ("birth_date", "14/03/1985"),
+            ("pnc_id", "85/123456X"),
+            ("ni_number", "AB123456C"),
+            ("phone", "07700 900123"),
+            ("address", "12 Acacia Road, Manchester, M14 5AB"),
+        ],
     )
     jones = intel.nominal_create(
-        actor=act(analyst2), facts=[("name", "Mary Jones"), ("birth_date", "02/11/1990"), ("address", "3 Dock St, Liverpool, L3 4AA")]
+        actor=act(analyst2),
+        facts=[("name", "Mary Jones"), ("birth_date", "02/11/1990"), ("address", "3 Dock St, Liverpool, L3 4AA")],
     )
     intel_p = intel.intelligence_create(
-        actor=act(analyst), title="Drug supply from Acacia Road", text="Smith is supplying class A drugs from 12 Acacia Road.",
-        date_of_intelligence="2026-01-10", source_evaluation="2", intelligence_assessment="B",
-        handling_code=HandlingCode.P, subject_ids=[str(smith.pk)],
+        actor=act(analyst),
+        title="Drug supply from Acacia Road",
+        text="Smith is supplying class A drugs from 12 Acacia Road.",
+        date_of_intelligence="2026-01-10",
+        source_evaluation="2",
+        intelligence_assessment="B",
+        handling_code=HandlingCode.P,
+        subject_ids=[str(smith.pk)],
     )
     intel_c = intel.intelligence_create(
-        actor=act(analyst), title="Firearm stored at lock-up", text="A handgun is kept in a lock-up off Wilmslow Road.",
-        date_of_intelligence="2026-02-01", source_evaluation="1", intelligence_assessment="A",
-        handling_code=HandlingCode.C, handling_conditions="A2 S2: covert action only; refer to originator.",
+        actor=act(analyst),
+        title="Firearm stored at lock-up",
+        text="A handgun is kept in a lock-up off Wilmslow Road.",
+        date_of_intelligence="2026-02-01",
+        source_evaluation="1",
+        intelligence_assessment="A",
+        handling_code=HandlingCode.C,
+        handling_conditions="A2 S2: covert action only; refer to originator.",
         subject_ids=[str(smith.pk)],
     )
     intel_os = intel.intelligence_create(
-        actor=act(analyst), title="Corrupt insider", text="An insider passes information to the group.",
-        date_of_intelligence="2026-03-01", source_evaluation="1", intelligence_assessment="B",
-        handling_code=HandlingCode.P, classification=Classification.OFFICIAL_SENSITIVE, subject_ids=[str(smith.pk)],
+        actor=act(analyst),
+        title="Corrupt insider",
+        text="An insider passes information to the group.",
+        date_of_intelligence="2026-03-01",
+        source_evaluation="1",
+        intelligence_assessment="B",
+        handling_code=HandlingCode.P,
+        classification=Classification.OFFICIAL_SENSITIVE,
+        subject_ids=[str(smith.pk)],
     )
     return {"smith": smith, "jones": jones, "intel_p": intel_p, "intel_c": intel_c, "intel_os": intel_os}
 

@@ -15,8 +15,9 @@ PASSWORD = "cli-test-password-1234"
 def run(args: list[str], var: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SOCHUB_TESTING"}}
     env.update(SOCHUB_DEBUG="1", SOCHUB_VAR=str(var), SOCHUB_NEW_PASSWORD=PASSWORD, SOCHUB_DEMO_PASSWORD=PASSWORD)
-    result = subprocess.run([sys.executable, "-m", "sochub.cli", *args], env=env, input=stdin, text=True,
-                            capture_output=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "sochub.cli", *args], env=env, input=stdin, text=True, capture_output=True, timeout=300
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"sochub {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result

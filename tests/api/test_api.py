@@ -132,9 +132,7 @@ def test_search_forgives_misspelling_and_respects_agency(
     assert str(picture["jones"].pk) in ids(api(analyst2)("/nominals", q="Mary Jonse"))
 
 
-def test_paging_with_limit_and_offset(
-    api: Callable[[User], Get], analyst: User, picture: dict[str, Any]
-) -> None:
+def test_paging_with_limit_and_offset(api: Callable[[User], Get], analyst: User, picture: dict[str, Any]) -> None:
     for name in ("Alan Turing", "Brenda Hale", "Carl Jung", "Dora Black"):
         intel.nominal_create(actor=act(analyst), facts=[("name", name)])
     get = api(analyst)
@@ -185,6 +183,22 @@ def test_detail_is_404_for_another_agency_and_nonsense(
     assert api(analyst2)(f"/nominals/{picture['smith'].pk}").status_code == 404
 
 
+def test_merged_id_answers_with_the_survivor(
+    api: Callable[[User], Get], analyst: User, picture: dict[str, Any]
+) -> None:
+    smith = picture["smith"]
+    duplicate = intel.nominal_create(actor=act(analyst), facts=[("name", "Johnny Smith")])
+    intel.nominal_merge(actor=act(analyst), keep=smith, absorb=duplicate, reason="Same person, same PNC ID")
+    get = api(analyst)
+    data = get(f"/nominals/{duplicate.pk}").json()
+    assert data["id"] == str(smith.pk)
+    assert data["merged_ids"] == [str(duplicate.pk)]
+    assert ("name", "Johnny Smith") in {(f["kind"], f["value"]) for f in data["facts"]}
+    listing = get("/nominals")
+    assert ids(listing) == {str(smith.pk)}
+    assert listing.json()["count"] == 1
+
+
 def test_officer_does_not_see_official_sensitive_intelligence_on_a_nominal(
     api: Callable[[User], Get], officer: User, picture: dict[str, Any]
 ) -> None:
@@ -200,8 +214,11 @@ def test_sharing_lets_the_other_agency_see_until_it_expires(
     get2 = api(analyst2)
     assert get2(f"/nominals/{smith.pk}").status_code == 404
     share = intel.share_create(
-        actor=act(analyst), recipient=agencies["mersey"], purpose="Joint operation on county lines supply",
-        legal_basis="DPA 2018 s.35: law enforcement purposes", nominal=smith,
+        actor=act(analyst),
+        recipient=agencies["mersey"],
+        purpose="Joint operation on county lines supply",
+        legal_basis="DPA 2018 s.35: law enforcement purposes",
+        nominal=smith,
     )
     response = get2(f"/nominals/{smith.pk}")
     assert response.status_code == 200
@@ -223,8 +240,11 @@ def test_revoked_share_stops_access(
 ) -> None:
     smith = picture["smith"]
     share = intel.share_create(
-        actor=act(analyst), recipient=agencies["mersey"], purpose="Joint operation on county lines supply",
-        legal_basis="DPA 2018 s.35: law enforcement purposes", nominal=smith,
+        actor=act(analyst),
+        recipient=agencies["mersey"],
+        purpose="Joint operation on county lines supply",
+        legal_basis="DPA 2018 s.35: law enforcement purposes",
+        nominal=smith,
     )
     get2 = api(analyst2)
     assert get2(f"/nominals/{smith.pk}").status_code == 200
@@ -299,7 +319,19 @@ def test_intelligence_respects_classification_and_agency(
     assert other_get("/intelligence/999999").status_code == 404
 
 
-def test_ocgs_respect_agency(api: Callable[[User], Get], analyst: User, analyst2: User, picture: dict[str, Any]) -> None:
+def test_intelligence_search_needs_every_word(
+    api: Callable[[User], Get], analyst: User, picture: dict[str, Any]
+) -> None:
+    get = api(analyst)
+    assert [r["id"] for r in get("/intelligence", q="handgun Wilmslow").json()] == [picture["intel_c"].pk]
+    # No record mentions both words, so nothing matches (not every record with a tiny rank).
+    assert get("/intelligence", q="handgun insider").json() == []
+    assert get("/intelligence", q="zebra crossing").json() == []
+
+
+def test_ocgs_respect_agency(
+    api: Callable[[User], Get], analyst: User, analyst2: User, picture: dict[str, Any]
+) -> None:
     ocg = intel.ocg_create(actor=act(analyst), name="Acacia Road Crew", threat_categories=["illegal_drugs"])
     get = api(analyst)
     rows = get("/ocgs").json()

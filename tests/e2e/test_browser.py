@@ -18,20 +18,28 @@ from tests.helpers import PASSWORD, act
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make setup installs it)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make setup installs it)"
+    ),
 ]
-# Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def browser_page() -> Any:
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls around it stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page()
         yield page
@@ -42,7 +50,11 @@ def browser_page() -> Any:
 def test_sign_in_search_open_and_see_audit(live_server: Any, browser_page: Any, analyst: User) -> None:
     smith = intel.nominal_create(
         actor=act(analyst),
-        facts=[("name", "Jonathan Blackwood"), ("birth_date", "14/03/1985"), ("address", "12 Acacia Road, Manchester, M14 5AB")],
+        facts=[
+            ("name", "Jonathan Blackwood"),
+            ("birth_date", "14/03/1985"),
+            ("address", "12 Acacia Road, Manchester, M14 5AB"),
+        ],
     )
     page = browser_page
     errors: list[str] = []

@@ -31,7 +31,9 @@ from tests.conftest import act, nominal_ids
 def test_who_sees_which_nominal(request: Any, picture: dict[str, Any], who: str, record: str, visible: bool) -> None:
     user: User = request.getfixturevalue(who)
     assert policies.can_view_nominal(user, picture[record]) is visible
-    assert (str(picture[record].pk) in {str(p) for p in policies.visible_nominals(user).values_list("pk", flat=True)}) is visible
+    assert (
+        str(picture[record].pk) in {str(p) for p in policies.visible_nominals(user).values_list("pk", flat=True)}
+    ) is visible
 
 
 @pytest.mark.django_db
@@ -46,18 +48,25 @@ def test_who_sees_which_nominal(request: Any, picture: dict[str, Any], who: str,
         ("analyst2", "intel_c", False),
     ],
 )
-def test_who_sees_which_intelligence(request: Any, picture: dict[str, Any], who: str, record: str, visible: bool) -> None:
+def test_who_sees_which_intelligence(
+    request: Any, picture: dict[str, Any], who: str, record: str, visible: bool
+) -> None:
     user: User = request.getfixturevalue(who)
     assert policies.visible_intelligence(user).filter(pk=picture[record].pk).exists() is visible
 
 
 @pytest.mark.django_db
-def test_share_makes_facts_visible_until_it_expires_or_is_revoked(picture: dict[str, Any], analyst: User, analyst2: User) -> None:
+def test_share_makes_facts_visible_until_it_expires_or_is_revoked(
+    picture: dict[str, Any], analyst: User, analyst2: User
+) -> None:
     smith = picture["smith"]
     assert not policies.can_view_nominal(analyst2, smith)
     share = intel.share_create(
-        actor=act(analyst), recipient=analyst2.agency, purpose="Joint operation Juniper",
-        legal_basis="DPA 2018 s.35", nominal=smith,
+        actor=act(analyst),
+        recipient=analyst2.agency,
+        purpose="Joint operation Juniper",
+        legal_basis="DPA 2018 s.35",
+        nominal=smith,
     )
     assert policies.can_view_nominal(analyst2, smith)
     assert "John Smith" in {h.name for h in selectors.nominal_search(user=analyst2, query="jon smith")}
@@ -70,11 +79,18 @@ def test_share_makes_facts_visible_until_it_expires_or_is_revoked(picture: dict[
 
 
 @pytest.mark.django_db
-def test_shared_nominal_shows_only_the_sharing_agencys_facts(picture: dict[str, Any], analyst: User, analyst2: User) -> None:
+def test_shared_nominal_shows_only_the_sharing_agencys_facts(
+    picture: dict[str, Any], analyst: User, analyst2: User
+) -> None:
     smith = picture["smith"]
     intel.fact_add(actor=act(analyst), nominal=smith, kind="alias", value="Smudge")
-    intel.share_create(actor=act(analyst), recipient=analyst2.agency, purpose="Joint operation Juniper",
-                       legal_basis="DPA 2018 s.35", nominal=smith)
+    intel.share_create(
+        actor=act(analyst),
+        recipient=analyst2.agency,
+        purpose="Joint operation Juniper",
+        legal_basis="DPA 2018 s.35",
+        nominal=smith,
+    )
     # analyst2's agency records its own fact on the same person
     intel.fact_add(actor=act(analyst2), nominal=smith, kind="phone", value="07700 900999")
     seen_by_2 = {f.value for f in policies.visible_facts(analyst2, smith.facts.all())}
@@ -85,21 +101,44 @@ def test_shared_nominal_shows_only_the_sharing_agencys_facts(picture: dict[str, 
 
 
 @pytest.mark.django_db
-def test_handling_code_c_blocks_onward_sharing(picture: dict[str, Any], analyst: User, analyst2: User, agencies: dict[str, Any]) -> None:
+def test_handling_code_c_blocks_onward_sharing(
+    picture: dict[str, Any], analyst: User, analyst2: User, agencies: dict[str, Any]
+) -> None:
     from django.core.exceptions import PermissionDenied
 
     # The originator may share a C record ...
-    intel.share_create(actor=act(analyst), recipient=analyst2.agency, purpose="Joint operation Juniper",
-                       legal_basis="DPA 2018 s.35", intelligence=picture["intel_c"], handling="A2 S2")
-    intel.share_create(actor=act(analyst), recipient=analyst2.agency, purpose="Joint operation Juniper",
-                       legal_basis="DPA 2018 s.35", intelligence=picture["intel_p"])
+    intel.share_create(
+        actor=act(analyst),
+        recipient=analyst2.agency,
+        purpose="Joint operation Juniper",
+        legal_basis="DPA 2018 s.35",
+        intelligence=picture["intel_c"],
+        handling="A2 S2",
+    )
+    intel.share_create(
+        actor=act(analyst),
+        recipient=analyst2.agency,
+        purpose="Joint operation Juniper",
+        legal_basis="DPA 2018 s.35",
+        intelligence=picture["intel_p"],
+    )
     assert policies.visible_intelligence(analyst2).filter(pk=picture["intel_c"].pk).exists()
     # ... but the recipient may not pass it on; a P record they may.
     with pytest.raises(PermissionDenied, match="originating agency"):
-        intel.share_create(actor=act(analyst2), recipient=agencies["hmrc"], purpose="Tax enquiry",
-                           legal_basis="CRCA 2005 s.18", intelligence=picture["intel_c"])
-    onward = intel.share_create(actor=act(analyst2), recipient=agencies["hmrc"], purpose="Tax enquiry",
-                                legal_basis="CRCA 2005 s.18", intelligence=picture["intel_p"])
+        intel.share_create(
+            actor=act(analyst2),
+            recipient=agencies["hmrc"],
+            purpose="Tax enquiry",
+            legal_basis="CRCA 2005 s.18",
+            intelligence=picture["intel_c"],
+        )
+    onward = intel.share_create(
+        actor=act(analyst2),
+        recipient=agencies["hmrc"],
+        purpose="Tax enquiry",
+        legal_basis="CRCA 2005 s.18",
+        intelligence=picture["intel_p"],
+    )
     assert onward.owner_id == picture["intel_p"].agency_id  # the originator stays the owner
 
 

@@ -27,7 +27,9 @@ def test_consultation_needs_a_purpose_and_is_logged(picture: dict[str, Any], ana
     with pytest.raises(ValidationError):
         intel.nominal_consult(actor=act(analyst, purpose=""), nominal_id=str(picture["smith"].pk))
     before = AuditEvent.objects.count()
-    profile = intel.nominal_consult(actor=act(analyst, "Operation Juniper risk review"), nominal_id=str(picture["smith"].pk))
+    profile = intel.nominal_consult(
+        actor=act(analyst, "Operation Juniper risk review"), nominal_id=str(picture["smith"].pk)
+    )
     assert profile.display_name == "John Smith"
     assert len(profile.intelligence) == 3
     event = AuditEvent.objects.order_by("-id").first()
@@ -63,8 +65,13 @@ def test_merge_moves_everything_and_redirects(picture: dict[str, Any], analyst: 
 
 @pytest.mark.django_db
 def test_handling_c_needs_conditions_and_grades_are_checked(analyst: User) -> None:
-    base = {"title": "t", "text": "x", "date_of_intelligence": "2026-01-01", "source_evaluation": "1",
-            "intelligence_assessment": "A"}
+    base = {
+        "title": "t",
+        "text": "x",
+        "date_of_intelligence": "2026-01-01",
+        "source_evaluation": "1",
+        "intelligence_assessment": "A",
+    }
     with pytest.raises(ValidationError, match="conditions"):
         intel.intelligence_create(actor=act(analyst), handling_code="C", **base)
     with pytest.raises(ValidationError):
@@ -76,9 +83,16 @@ def test_handling_c_needs_conditions_and_grades_are_checked(analyst: User) -> No
 @pytest.mark.django_db
 def test_unvetted_user_cannot_create_sensitive_intelligence(officer: User) -> None:
     with pytest.raises(PermissionDenied):
-        intel.intelligence_create(actor=act(officer), title="t", text="x", date_of_intelligence="2026-01-01",
-                                  source_evaluation="1", intelligence_assessment="A", handling_code="P",
-                                  classification="OFFICIAL-SENSITIVE")
+        intel.intelligence_create(
+            actor=act(officer),
+            title="t",
+            text="x",
+            date_of_intelligence="2026-01-01",
+            source_evaluation="1",
+            intelligence_assessment="A",
+            handling_code="P",
+            classification="OFFICIAL-SENSITIVE",
+        )
 
 
 @pytest.mark.django_db
@@ -89,9 +103,16 @@ def test_volunteer_cannot_record(volunteer: User) -> None:
 
 @pytest.mark.django_db
 def test_fact_validation_names_the_field(analyst: User) -> None:
-    cases = [("birth_date", "31/02/1990", "date_of_birth"), ("birth_date", "01/01/2999", "date_of_birth"),
-             ("pnc_id", "nonsense", "pnc_id"), ("ni_number", "123", "ni_number"), ("name", "x" * 10_000, "name")]
+    cases = [
+        ("birth_date", "31/02/1990", "date_of_birth"),
+        ("birth_date", "01/01/2999", "date_of_birth"),
+        ("pnc_id", "nonsense", "pnc_id"),
+        ("ni_number", "123", "ni_number"),
+        ("name", "x" * 10_000, "name"),
+    ]
     for kind, value, field in cases:
         with pytest.raises(ValidationError) as err:
-            intel.nominal_create(actor=act(analyst), facts=[("name", "Valid Name"), (kind, value)] if kind != "name" else [(kind, value)])
+            intel.nominal_create(
+                actor=act(analyst), facts=[("name", "Valid Name"), (kind, value)] if kind != "name" else [(kind, value)]
+            )
         assert field in err.value.message_dict, (kind, value)

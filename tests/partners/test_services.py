@@ -25,45 +25,61 @@ def test_reference_data_has_the_ten_regions_and_todays_names() -> None:
 @pytest.mark.django_db
 def test_agency_admin_manages_only_own_agency(make_user: Any, agencies: dict[str, Agency]) -> None:
     admin = make_user("gmpadmin", "gmp", (Role.AGENCY_ADMIN,))
-    new = services.user_create(actor=act(admin), username="newanalyst", password=PASSWORD,
-                               agency=agencies["gmp"], roles=[Role.ANALYST])
+    new = services.user_create(
+        actor=act(admin), username="newanalyst", password=PASSWORD, agency=agencies["gmp"], roles=[Role.ANALYST]
+    )
     assert new.agency == agencies["gmp"] and new.check_password(PASSWORD)
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=act(admin), username="intruder", password=PASSWORD,
-                             agency=agencies["mersey"], roles=[Role.ANALYST])
+        services.user_create(
+            actor=act(admin), username="intruder", password=PASSWORD, agency=agencies["mersey"], roles=[Role.ANALYST]
+        )
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=act(admin), username="superuser2", password=PASSWORD,
-                             agency=agencies["gmp"], roles=[Role.SYSTEM_ADMIN])
+        services.user_create(
+            actor=act(admin),
+            username="superuser2",
+            password=PASSWORD,
+            agency=agencies["gmp"],
+            roles=[Role.SYSTEM_ADMIN],
+        )
 
 
 @pytest.mark.django_db
 def test_user_create_validates(make_user: Any, agencies: dict[str, Agency]) -> None:
     admin = make_user("root", "gmp", (Role.SYSTEM_ADMIN,))
     with pytest.raises(ValidationError, match="region"):
-        services.user_create(actor=act(admin), username="coord", password=PASSWORD, agency=agencies["gmp"],
-                             roles=[Role.COORDINATOR])
+        services.user_create(
+            actor=act(admin), username="coord", password=PASSWORD, agency=agencies["gmp"], roles=[Role.COORDINATOR]
+        )
     with pytest.raises(ValidationError):
-        services.user_create(actor=act(admin), username="weak", password="password", agency=agencies["gmp"],
-                             roles=[Role.ANALYST])
+        services.user_create(
+            actor=act(admin), username="weak", password="password", agency=agencies["gmp"], roles=[Role.ANALYST]
+        )
     with pytest.raises(ValidationError):
         services.user_create(actor=act(admin), username="x", password=PASSWORD, agency=agencies["gmp"], roles=["king"])
 
 
 @pytest.mark.django_db
 def test_first_user_bootstraps_only_on_an_empty_system(agencies: dict[str, Agency]) -> None:
-    first = services.user_create(actor=None, username="first", password=PASSWORD, agency=agencies["gmp"],
-                                 roles=[Role.SYSTEM_ADMIN])
+    first = services.user_create(
+        actor=None, username="first", password=PASSWORD, agency=agencies["gmp"], roles=[Role.SYSTEM_ADMIN]
+    )
     assert first.is_staff
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=None, username="second", password=PASSWORD, agency=agencies["gmp"],
-                             roles=[Role.SYSTEM_ADMIN])
+        services.user_create(
+            actor=None, username="second", password=PASSWORD, agency=agencies["gmp"], roles=[Role.SYSTEM_ADMIN]
+        )
 
 
 @pytest.mark.django_db
 def test_agencies_join_and_leave(make_user: Any) -> None:
     root = make_user("root", "gmp", (Role.SYSTEM_ADMIN,))
-    council = services.agency_join(actor=act(root), code="oldham-council", name="Oldham Council", kind="local",
-                                   region=Region.objects.get(code="north-west"))
+    council = services.agency_join(
+        actor=act(root),
+        code="oldham-council",
+        name="Oldham Council",
+        kind="local",
+        region=Region.objects.get(code="north-west"),
+    )
     assert council.status == AgencyStatus.APPLYING
     services.agency_set_status(actor=act(root), agency=council, status=AgencyStatus.MEMBER)
     assert Agency.objects.get(pk=council.pk).joined_on is not None

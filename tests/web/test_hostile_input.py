@@ -3,7 +3,6 @@ missing CSRF tokens and open redirects. Nothing may cause a 500 or run in a brow
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -64,9 +63,14 @@ def test_script_in_a_name_is_shown_escaped(analyst: User, picture: dict[str, Any
 
 def test_script_in_intelligence_is_shown_escaped(analyst: User, picture: dict[str, Any]) -> None:
     record = intel.intelligence_create(
-        actor=act(analyst), title=f"Title {SCRIPT}", text=f"Body {SCRIPT}",
-        date_of_intelligence="2026-01-02", source_evaluation="2", intelligence_assessment="B",
-        handling_code=HandlingCode.C, handling_conditions=f"Conditions {SCRIPT}",
+        actor=act(analyst),
+        title=f"Title {SCRIPT}",
+        text=f"Body {SCRIPT}",
+        date_of_intelligence="2026-01-02",
+        source_evaluation="2",
+        intelligence_assessment="B",
+        handling_code=HandlingCode.C,
+        handling_conditions=f"Conditions {SCRIPT}",
         subject_ids=[str(picture["smith"].pk)],
     )
     client = sign_in(analyst)
@@ -111,9 +115,7 @@ SQL_QUERIES = ["'; DROP TABLE intel_nominal; --", "%", "_", "\\", "' OR '1'='1",
 
 
 @pytest.mark.parametrize("query", SQL_QUERIES)
-def test_sql_metacharacters_in_searches_are_harmless(
-    analyst: User, picture: dict[str, Any], query: str
-) -> None:
+def test_sql_metacharacters_in_searches_are_harmless(analyst: User, picture: dict[str, Any], query: str) -> None:
     intel.ocg_create(actor=act(analyst), name="Acacia Road Crew", threat_categories=["illegal_drugs"])
     nominals = Nominal.objects.count()
     client = sign_in(analyst)
@@ -208,8 +210,13 @@ def test_impossible_dates_of_birth_are_rejected_naming_the_field(analyst: User, 
 def test_impossible_dates_of_intelligence_are_rejected_naming_the_field(analyst: User, when: str) -> None:
     with pytest.raises(ValidationError) as exc:
         intel.intelligence_create(
-            actor=act(analyst), title="Title", text="Text", date_of_intelligence=when,
-            source_evaluation="1", intelligence_assessment="A", handling_code=HandlingCode.P,
+            actor=act(analyst),
+            title="Title",
+            text="Text",
+            date_of_intelligence=when,
+            source_evaluation="1",
+            intelligence_assessment="A",
+            handling_code=HandlingCode.P,
         )
     assert "Date of intelligence" in message_for(exc, "date_of_intelligence")
     assert not IntelligenceRecord.objects.exists()

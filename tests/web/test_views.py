@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
-from django_otp.oath import totp
+from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task_backends
 from django_tasks.backends.immediate import ImmediateBackend
@@ -88,6 +88,14 @@ def test_account_locks_after_five_failures_even_for_the_right_password(client: C
     assert client.get("/").status_code == 302
 
 
+def test_a_successful_sign_in_resets_the_failure_count(client: Client, analyst: User) -> None:
+    for _ in range(2):
+        for attempt in range(4):
+            assert client.post("/sign-in/", {"username": "analyst", "password": f"wrong-{attempt}"}).status_code == 400
+        assert client.post("/sign-in/", {"username": "analyst", "password": PASSWORD}).status_code == 302
+        client.post("/sign-out/")
+
+
 def test_lockout_is_per_account_so_others_can_still_sign_in(client: Client, analyst: User, analyst2: User) -> None:
     for attempt in range(5):
         client.post("/sign-in/", {"username": "analyst", "password": f"wrong-password-{attempt}"})
@@ -165,7 +173,8 @@ def test_with_a_purpose_the_nominal_page_renders_and_is_audited(
     assert "85/0123456X" in body
     assert PURPOSE in body
     rows = [
-        e for e in audit_rows(operation="consultation", object_type="nominal", username="analyst")
+        e
+        for e in audit_rows(operation="consultation", object_type="nominal", username="analyst")
         if str(smith.pk) in e.object_ids
     ]
     assert len(rows) == 1
@@ -259,6 +268,22 @@ def test_handling_code_c_record_shows_its_conditions(
     assert "A2 S2: covert action only; refer to originator." in body
     p_body = client.get(f"/intelligence/{picture['intel_p'].pk}/").content.decode()
     assert "Handling code C. Conditions" not in p_body
+
+
+def test_intelligence_search_needs_every_word(
+    signed_in: Callable[[User], Client], analyst: User, picture: dict[str, Any]
+) -> None:
+    client = signed_in(analyst)
+    body = client.get("/intelligence/", {"q": "handgun Wilmslow"}).content.decode()
+    assert "Firearm stored at lock-up" in body
+    assert "Drug supply from Acacia Road" not in body
+    for query in ("handgun insider", "zebra crossing"):
+        body = client.get("/intelligence/", {"q": query}).content.decode()
+        for title in ("Firearm stored at lock-up", "Drug supply from Acacia Road", "Corrupt insider"):
+            assert title not in body, (query, title)
+    row = AuditEvent.objects.filter(object_type="intelligence_search").latest("id")
+    assert row.query == "zebra crossing"
+    assert row.object_ids == []
 
 
 def test_other_agency_cannot_open_intelligence(
@@ -389,6 +414,13 @@ def test_sysadmin_must_set_up_two_factor_then_can_search_and_verify_audit(
     assert other.get(f"/jobs/{job.pk}/").status_code == 404
 
 
+def listed_audit_ids(body: str) -> set[int]:
+    """The # column of the audit results table."""
+    table = body.split('data-testid="audit-results"', 1)[1].split("</tbody>", 1)[0]
+    first_cell = '<tr class="govuk-table__row"><td class="govuk-table__cell">'
+    return {int(row.split("<", 1)[0]) for row in table.split(first_cell)[1:]}
+
+
 def test_audit_search_lists_every_matching_row(
     signed_in: Callable[[User], Client], sysadmin: User, picture: dict[str, Any], settings: Any
 ) -> None:
@@ -401,16 +433,12 @@ def test_audit_search_lists_every_matching_row(
     client = signed_in(sysadmin)
     expected = list(AuditEvent.objects.values_list("pk", flat=True))
     assert len(expected) >= 5
-    body = client.get("/audit/").content.decode()
-    rows = body.split('data-testid="audit-results"', 1)[1].split("</tbody>", 1)[0]
-    shown = {int(cell.split("<", 1)[0]) for cell in rows.split('<tr class="govuk-table__row"><td class="govuk-table__cell">')[1:]}
+    shown = listed_audit_ids(client.get("/audit/").content.decode())
     missing = set(expected) - shown
     assert not missing, f"audit rows {sorted(missing)} match but are not listed"
     # Also with a filter that the search's own audit row matches.
     consultations = set(AuditEvent.objects.filter(operation="consultation").values_list("pk", flat=True))
-    body = client.get("/audit/", {"operation": "consultation"}).content.decode()
-    rows = body.split('data-testid="audit-results"', 1)[1].split("</tbody>", 1)[0]
-    shown = {int(cell.split("<", 1)[0]) for cell in rows.split('<tr class="govuk-table__row"><td class="govuk-table__cell">')[1:]}
+    shown = listed_audit_ids(client.get("/audit/", {"operation": "consultation"}).content.decode())
     assert consultations <= shown
 
 
@@ -428,8 +456,10 @@ def test_admin_with_a_confirmed_device_must_enter_a_code_at_sign_in(
     assert not is_signed_in(fresh)
     device = TOTPDevice.objects.get(user=sysadmin, confirmed=True)
     device.throttle_reset()  # django-otp slows retries after a wrong code; we do not want to wait
-    # The setup used this time step's code already; django-otp refuses a code twice, so use the next one.
-    code = totp(device.bin_key, step=device.step, t0=device.t0 - device.step, digits=device.digits)
+    # Setting up used this time step's code, and django-otp refuses a code twice: use the next step's.
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    clock.time = device.t0 + (device.last_t + 1) * device.step
+    code = clock.token()
     response = fresh.post("/sign-in/code/", {"code": f"{code:0{device.digits}d}"})
     assert response.status_code == 302
     assert is_signed_in(fresh)

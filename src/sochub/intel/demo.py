@@ -111,8 +111,9 @@ class DemoSummary:
     shares: int = 0
     seconds: float = 0.0
 
+    @property
     def counts(self) -> dict[str, int]:
-        """The counts, for logs and the audit row."""
+        """How many of each thing were made, for the console and the audit row."""
         return {
             "agencies_created": self.agencies_created,
             "users": len(self.users),
@@ -655,7 +656,7 @@ _TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = _by_value(
             (
                 "Ammunition sought by {name}",
                 "It is reported that {name} has been trying to buy ammunition for a converted self-loading "
-                "pistol through contacts in {other_town}. {assoc} is believed to be arranging the purchase.",
+                "pistol through contacts in {other_town}. The purchase is believed to be arranged by {assoc}.",
             ),
             (
                 "Firearm moved between {town} and {other_town}",
@@ -1006,15 +1007,19 @@ class _World:
         specs = [(f.code, f.name, AgencyKind.LAW_ENFORCEMENT, f.region) for f in FORCES]
         specs += [(code, name, AgencyKind.LOCAL, region) for code, name, region, _ in COUNCILS]
         for code, name, kind, region in specs:
-            agency = Agency.objects.filter(code=code).first() or Agency.objects.filter(name=name).first()
+            joined_on = self.today - timedelta(days=self.rng.randint(200, 2500))
+            agency = Agency.objects.filter(code=code).first()
             if agency is None:
+                clash = Agency.objects.filter(name=name).values_list("code", flat=True).first()
+                if clash is not None:
+                    raise DemoWorldError(f"An agency named {name!r} already exists with code {clash!r}.")
                 agency = Agency.objects.create(
                     code=code,
                     name=name,
                     kind=kind,
                     region=regions[region],
                     status=AgencyStatus.MEMBER,
-                    joined_on=self.today - timedelta(days=self.rng.randint(200, 2500)),
+                    joined_on=joined_on,
                     contact_email=f"gain.spoc@{code}.sochub.example",
                 )
                 created += 1
@@ -1711,7 +1716,7 @@ class _World:
             vehicle_text = f", using a {v.colour.lower()} {v.make} {v.model} {shown}"
         values = {
             "name": name,
-            "short": name.split(" ")[0],
+            "short": name.split(" ")[-1],  # the surname, as reports refer to a subject
             "address": str(address),
             "postcode": address.postcode,
             "town": address.town,
@@ -1821,11 +1826,12 @@ class _World:
 
     # Shares ------------------------------------------------------------------------------
 
-    def share(self, owner: Agency, recipient: Agency, town: str, **target: Any) -> Share:
+    def share(self, owner: Agency, recipient: Agency, town: str, *, expired: bool = False, **target: Any) -> Share:
+        """A share from owner to recipient: about 15% have expired, half run to a date, the rest open."""
         rng = self.rng
         created = self.when(self.now - timedelta(days=2 * 365), self.now - timedelta(days=1))
         roll = rng.random()
-        if roll < 0.15:
+        if roll < 0.15 or expired:
             expires: datetime | None = self.when(created, self.now - timedelta(hours=1))
         elif roll < 0.65:
             expires = self.now + timedelta(days=rng.randint(14, 365))
@@ -1874,8 +1880,11 @@ class _World:
         gmp, mersey = self.agencies["gmp"], self.agencies["merseyside"]
         # Greater Manchester lets Merseyside see some of its people, groups and reports.
         gmp_held = [i for i in self.held_by.get("gmp", []) if not self.plans[i].holder("merseyside")]
-        for i in rng.sample(gmp_held, min(len(gmp_held), max(4, round(self.target / 300)))):
-            shares.append(self.share(gmp, mersey, self.plans[i].person.area.town, nominal=self.plans[i].nominal))
+        # The first of these has expired, so Merseyside has lost sight of that person.
+        chosen = rng.sample(gmp_held, min(len(gmp_held), max(4, round(self.target / 300))))
+        for n, i in enumerate(chosen):
+            plan = self.plans[i]
+            shares.append(self.share(gmp, mersey, plan.person.area.town, expired=n == 0, nominal=plan.nominal))
         # Other agencies share some of the people they hold.
         for _ in range(round(self.target / 40)):
             plan = self.plans[rng.randrange(len(self.plans))]
@@ -2058,6 +2067,6 @@ def build_demo(
             actor=world.admin_actor(),
             operation=Operation.COLLECTION,
             object_type="demo_world",
-            detail={"seed": seed, **summary.counts()},
+            detail={"seed": seed, **summary.counts},
         )
     return summary

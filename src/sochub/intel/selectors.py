@@ -226,9 +226,10 @@ def intelligence_search(*, user: User, query: str = "") -> QuerySet[Intelligence
             "text", weight="B", config="english"
         )
         sq = SearchQuery(query, search_type="websearch", config="english")
+        # ts_rank is never exactly 0 for multi-word queries: filter on the match itself.
         return (
-            qs.annotate(rank=SearchRank(vector, sq))
-            .filter(Q(rank__gt=0) | Q(urn__iexact=query))
+            qs.annotate(document=vector, rank=SearchRank(vector, sq))
+            .filter(Q(document=sq) | Q(urn__iexact=query))
             .order_by("-rank", "-date_of_intelligence")
         )
     words = [w for w in query.split() if w]

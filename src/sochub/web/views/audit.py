@@ -43,6 +43,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         date_to=dates.get("to"),
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read before this search adds its own row
     audit.record(
         actor=actor_for(request),
         operation=Operation.CONSULTATION,
