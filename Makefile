@@ -40,7 +40,7 @@ run: setup
 	  $(BIN)/sochub serve --port $(PORT)
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 typecheck:
 	$(BIN)/mypy src
