@@ -191,3 +191,20 @@ def token_authenticate(raw: str) -> ApiToken | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
+
+
+@transaction.atomic
+def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
+    """Switch an account off (leavers) or back on; agency admins only for their own agency."""
+    if not can_manage_user(actor.user, user.agency) or user.pk == actor.user.pk:
+        raise PermissionDenied("You may not change this account.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        operation=Operation.ALTERATION,
+        object_type="user",
+        object_ids=[user.username],
+        detail={"active": active},
+    )
+    return user

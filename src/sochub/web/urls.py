@@ -20,6 +20,7 @@ urlpatterns = [
     path("directory/", partners.directory, name="directory"),
     path("directory/regions/<slug:code>/", partners.region_detail, name="region_detail"),
     path("directory/agencies/<slug:code>/", partners.agency_detail, name="agency_detail"),
+    path("directory/agencies/<slug:code>/users/", partners.agency_users, name="agency_users"),
     path("audit/", audit.audit_search, name="audit_search"),
     path("audit/verify/", audit.audit_verify_start, name="audit_verify"),
     path("jobs/<int:job_id>/", audit.job_detail, name="job_detail"),

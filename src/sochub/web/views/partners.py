@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from sochub.partners import selectors, services
-from sochub.partners.models import Agency, AgencyKind, Region
+from sochub.partners.models import Agency, AgencyKind, Region, Role, User, Vetting
 
 from .common import actor_for, current_user, error_list, render, signed_in
 
@@ -63,5 +63,56 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "partners/agency_detail.html",
         {"agency": agency, "can_edit": can_edit, "errors": errors, "users": selectors.agency_people(agency)},
+        status=400 if errors else 200,
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def agency_users(request: HttpRequest, code: str) -> HttpResponse:
+    """An agency's accounts, for its administrators (and system administrators)."""
+    agency = get_object_or_404(Agency, code=code)
+    actor = actor_for(request)
+    if not services.can_manage_user(actor.user, agency):
+        raise Http404
+    errors: list[dict[str, str]] = []
+    form: dict[str, object] = {}
+    if request.method == "POST" and request.POST.get("action") in {"deactivate", "reactivate"}:
+        target = get_object_or_404(User, agency=agency, username=request.POST.get("username", "")[:150])
+        services.user_set_active(actor=actor, user=target, active=request.POST["action"] == "reactivate")
+        return redirect("web:agency_users", code=agency.code)
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "")[:254] for k in ("username", "first_name", "last_name", "email", "vetting")}
+        form["roles"] = request.POST.getlist("roles")
+        try:
+            services.user_create(
+                actor=actor,
+                username=str(form["username"]),
+                password=request.POST.get("password", "")[:200],
+                agency=agency,
+                roles=list(form["roles"]),  # type: ignore[call-overload]
+                first_name=str(form["first_name"]),
+                last_name=str(form["last_name"]),
+                email=str(form["email"]),
+                vetting=str(form["vetting"]) or Vetting.NONE,
+                coordinator_region=agency.region,
+            )
+            return redirect("web:agency_users", code=agency.code)
+        except ValidationError as exc:
+            errors = error_list(exc)
+        except PermissionDenied as exc:
+            errors = [{"text": str(exc), "href": "#roles"}]
+    roles = [r for r in Role if r != Role.SYSTEM_ADMIN or actor.user.has_role(Role.SYSTEM_ADMIN)]
+    return render(
+        request,
+        "partners/agency_users.html",
+        {
+            "agency": agency,
+            "people": agency.users.order_by("username"),
+            "errors": errors,
+            "form": form,
+            "roles": roles,
+            "vettings": Vetting,
+        },
         status=400 if errors else 200,
     )
