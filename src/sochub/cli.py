@@ -133,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(f"  {key}: {value:,}")
     print("\nSign in as any of these users:")
     for username, agency, roles in summary.users:
-        print(f"  {username:<14} {agency}  ({', '.join(roles)})")
+        print(f"  {username:<20} {agency}  ({', '.join(roles)})")
     if os.environ.get("SOCHUB_DEMO_PASSWORD"):
         print("\nPassword: the value of SOCHUB_DEMO_PASSWORD")
     else:
@@ -147,7 +147,7 @@ def _save_demo_sign_in(summary: Any) -> None:
 
     path = settings.VAR_DIR / "demo-sign-in.txt"
     password = "the value of SOCHUB_DEMO_PASSWORD" if os.environ.get("SOCHUB_DEMO_PASSWORD") else summary.password
-    lines = [f"{u:<14} {agency}  ({', '.join(roles)})" for u, agency, roles in summary.users]
+    lines = [f"{u:<20} {agency}  ({', '.join(roles)})" for u, agency, roles in summary.users]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("Demo users:\n  " + "\n  ".join(lines) + f"\nPassword: {password}\n", encoding="utf-8")
     path.chmod(0o600)
