@@ -8,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from sochub.engine import names
 from sochub.partners.models import User
@@ -19,6 +19,7 @@ from .models import (
     Association,
     FactKind,
     IntelligenceRecord,
+    MemberRole,
     NameToken,
     Nominal,
     NominalFact,
@@ -262,7 +263,8 @@ def intelligence_subjects(*, user: User, record: IntelligenceRecord) -> list[Sea
 
 
 def ocg_members(*, user: User, ocg: OCG) -> list[tuple[OCGMembership, str]]:
-    memberships = list(policies.visible_memberships(user, ocg.memberships.all()).order_by("role"))
+    rank = Case(*[When(role=r, then=Value(i)) for i, r in enumerate(MemberRole.values)], output_field=IntegerField())
+    memberships = list(policies.visible_memberships(user, ocg.memberships.all()).order_by(rank, "date_from"))
     hits = [SearchHit(str(m.nominal_id), "", 0, "") for m in memberships]
     _fill_headlines(user, hits)
     return [(m, h.name or "Name not visible") for m, h in zip(memberships, hits, strict=True)]
