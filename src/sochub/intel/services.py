@@ -157,6 +157,22 @@ def nominal_search_audited(*, actor: Actor, query: str) -> list[selectors.Search
     return hits
 
 
+def nominal_search_export(*, actor: Actor, query: str) -> list[selectors.SearchHit]:
+    """Search results for a file the user takes away: needs a purpose, logged as an export."""
+    purpose = require_purpose(actor.purpose)
+    hits = selectors.nominal_search(user=actor.user, query=query)
+    audit.record(
+        actor=actor,
+        operation=Operation.CONSULTATION,
+        object_type="nominal_search",
+        object_ids=[h.nominal_id for h in hits],
+        query=query,
+        purpose=purpose,
+        detail={"results": len(hits), "export": "csv"},
+    )
+    return hits
+
+
 @transaction.atomic
 def nominal_merge(*, actor: Actor, keep: Nominal, absorb: Nominal, reason: str) -> Nominal:
     """Move every fact and link of ``absorb`` onto ``keep``; ``absorb``'s id then redirects."""

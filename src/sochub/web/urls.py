@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/two-factor/", auth.two_factor_setup, name="two_factor_setup"),
     path("purpose/", intel.purpose, name="purpose"),
     path("nominals/", intel.nominal_search, name="nominal_search"),
+    path("nominals/export.csv", intel.nominal_search_export, name="nominal_search_export"),
     path("nominals/<str:nominal_id>/", intel.nominal_detail, name="nominal_detail"),
     path("ocgs/", intel.ocg_list, name="ocg_list"),
     path("ocgs/<int:ocg_id>/", intel.ocg_detail, name="ocg_detail"),

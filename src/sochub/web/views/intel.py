@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,6 +36,29 @@ def nominal_search(request: HttpRequest) -> HttpResponse:
     hits = services.nominal_search_audited(actor=actor_for(request), query=query) if query else []
     page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "intel/nominal_search.html", {"query": query, "page": page, "total": len(hits)})
+
+
+@intel_user
+def nominal_search_export(request: HttpRequest) -> HttpResponse:
+    """The search results as CSV, marked OFFICIAL at top and bottom as exports must be."""
+    query = request.GET.get("q", "").strip()[:200]
+    if not request.session.get(PURPOSE_SESSION_KEY):
+        return redirect(f"{reverse('web:purpose')}?next={request.get_full_path()}")
+    hits = services.nominal_search_export(actor=actor_for(request), query=query)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="OFFICIAL-nominal-search.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["OFFICIAL"])
+    writer.writerow(["nominal_id", "name", "date_of_birth", "match_percent", "matched_on"])
+    for h in hits:
+        writer.writerow([h.nominal_id, _csv_safe(h.name), h.birth_date, round(min(h.score, 100)), h.matched_on])
+    writer.writerow(["OFFICIAL"])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Stop a spreadsheet from running a value as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @intel_user
