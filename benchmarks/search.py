@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import math
 import os
@@ -77,11 +78,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-baseline", action="store_true", help="skip the icontains baseline")
     p.add_argument(
+        "--pg-options",
+        default="",
+        help='server settings for every connection, as in PGOPTIONS, e.g. "-c jit=off" to try a setting',
+    )
+    p.add_argument(
         "--explain",
         type=int,
         default=1,
-        help="EXPLAIN ANALYZE the slowest SQL of the N slowest "
-        "searches per type (0: none); written to benchmarks/out/",
+        help="EXPLAIN ANALYZE the slowest SQL of the N slowest searches per type (0: none); written to benchmarks/out/",
     )
     p.add_argument(
         "--gen-python",
@@ -108,8 +113,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def setup_django(database_url: str) -> None:
+def setup_django(database_url: str, pg_options: str = "") -> None:
     os.environ["DATABASE_URL"] = database_url
+    if pg_options:
+        os.environ["PGOPTIONS"] = pg_options  # read by libpq for every connection
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sochub.settings")
     # The production profile (DEBUG off: Django does not log every query), with a throwaway key.
     os.environ.setdefault("SOCHUB_SECRET_KEY", "benchmark-only-" + "k" * 50)
@@ -155,9 +162,7 @@ def recreate_database(args: argparse.Namespace) -> None:
     from django.db import connections
 
     connections.close_all()
-    admin_exec(
-        args, f'DROP DATABASE IF EXISTS "{args.dbname}" WITH (FORCE)', f'CREATE DATABASE "{args.dbname}"'
-    )
+    admin_exec(args, f'DROP DATABASE IF EXISTS "{args.dbname}" WITH (FORCE)', f'CREATE DATABASE "{args.dbname}"')
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,9 +269,7 @@ AGENCIES = [
 def ensure_agencies_and_users(n_users: int) -> tuple[list[int], list]:
     from sochub.partners.models import Agency, User
 
-    agencies = [
-        Agency.objects.get_or_create(code=c, defaults={"name": nm, "kind": k})[0] for c, nm, k in AGENCIES
-    ]
+    agencies = [Agency.objects.get_or_create(code=c, defaults={"name": nm, "kind": k})[0] for c, nm, k in AGENCIES]
     users = []
     for i in range(n_users):
         user, created = User.objects.get_or_create(
@@ -335,9 +338,7 @@ def build_rows(people: list[Person], layout: Layout, agency_ids: list[int]) -> d
         if p.dob:
             facts.append((FactKind.BIRTH_DATE, p.dob))
         if p.postcode:
-            facts.append(
-                (FactKind.ADDRESS, f"{1 + (i * 7919) % 240} {STREETS[i % len(STREETS)]}, {p.postcode}")
-            )
+            facts.append((FactKind.ADDRESS, f"{1 + (i * 7919) % 240} {STREETS[i % len(STREETS)]}, {p.postcode}"))
         for kind, raw in facts:
             shown, key, data = check(kind, raw)
             fact_id += 1
@@ -362,9 +363,7 @@ def build_rows(people: list[Person], layout: Layout, agency_ids: list[int]) -> d
     return out
 
 
-def load(
-    args: argparse.Namespace, n: int, people: list[Person], layout: Layout, agency_ids: list[int]
-) -> dict:
+def load(args: argparse.Namespace, n: int, people: list[Person], layout: Layout, agency_ids: list[int]) -> dict:
     import psycopg
 
     from sochub.intel.models import NameToken, Nominal, NominalFact, Share
@@ -388,9 +387,7 @@ def load(
     names_ = [t for t, _ in tables.values()]
     with psycopg.connect(args.database_url) as conn:
         cur = conn.cursor()
-        cur.execute(
-            "SET session_replication_role = replica"
-        )  # FK triggers off: rows are consistent by design
+        cur.execute("SET session_replication_role = replica")  # FK triggers off: rows are consistent by design
         cur.execute("SET maintenance_work_mem = '1GB'")
         cur.execute("SET max_parallel_maintenance_workers = 2")
         cur.execute(
@@ -447,6 +444,8 @@ class Query:
     text: str
     source: int  # index of the record the query was made from
     baseline_term: str  # what the icontains baseline looks for: the surname as typed, else the record's
+    target: str = ""  # the source record's nominal id
+    visible: bool = False  # whether the analysts may see that nominal
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -456,13 +455,10 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + (c.upper() if word[i].isupper() else c) + word[i + 1 :]
 
 
-def build_queries(people: list[Person], count: int, rng: random.Random) -> list[Query]:
+def build_queries(people: list[Person], layout: Layout, count: int, rng: random.Random) -> list[Query]:
     from sochub.engine import names
 
-    per_type = [
-        count // len(QUERY_TYPES) + (1 if k < count % len(QUERY_TYPES) else 0)
-        for k in range(len(QUERY_TYPES))
-    ]
+    per_type = [count // len(QUERY_TYPES) + (1 if k < count % len(QUERY_TYPES) else 0) for k in range(len(QUERY_TYPES))]
     queries: list[Query] = []
     for kind, wanted in zip(QUERY_TYPES, per_type, strict=True):
         made, tries = 0, 0
@@ -495,6 +491,7 @@ def build_queries(people: list[Person], count: int, rng: random.Random) -> list[
                 if not names.postcode_key(p.postcode) or not p.surname:
                     continue
                 q = Query(kind, p.postcode, i, p.surname)
+            q.target, q.visible = layout.nominal_ids[i], layout.visible(i)
             queries.append(q)
             made += 1
     rng.shuffle(queries)
@@ -522,7 +519,7 @@ class Run:
     samples: list[Sample] = field(default_factory=list)
 
 
-def _search(users: list, user_index: int, q: Query, layout: Layout) -> Sample:
+def _search(users: list, user_index: int, q: Query) -> Sample:
     from sochub.intel.selectors import nominal_search
 
     t = time.perf_counter()
@@ -531,12 +528,11 @@ def _search(users: list, user_index: int, q: Query, layout: Layout) -> Sample:
     except Exception as exc:  # a timed-out statement counts as an error, not a crash
         return Sample(q.kind, (time.perf_counter() - t) * 1000, 0, None, type(exc).__name__)
     ms = (time.perf_counter() - t) * 1000
-    target = layout.nominal_ids[q.source]
-    found = any(h.nominal_id == target for h in hits) if layout.visible(q.source) else None
+    found = any(h.nominal_id == q.target for h in hits) if q.visible else None
     return Sample(q.kind, ms, len(hits), found)
 
 
-def _baseline(users: list, user_index: int, q: Query, layout: Layout) -> Sample:
+def _baseline(users: list, user_index: int, q: Query) -> Sample:
     from sochub.intel.models import NominalFact
 
     t = time.perf_counter()
@@ -548,17 +544,15 @@ def _baseline(users: list, user_index: int, q: Query, layout: Layout) -> Sample:
     return Sample(q.kind, ms, len(rows), None)
 
 
-def run_sequential(
-    label: str, fn, users: list, queries: list[Query], warmup: list[Query], layout: Layout
-) -> Run:
+def run_sequential(label: str, fn, users: list, queries: list[Query], warmup: list[Query]) -> Run:
     for q in warmup:
-        fn(users, 0, q, layout)
+        fn(users, 0, q)
     t = time.perf_counter()
-    samples = [fn(users, 0, q, layout) for q in queries]
+    samples = [fn(users, 0, q) for q in queries]
     return Run(label, 1, time.perf_counter() - t, samples)
 
 
-def run_concurrent(label: str, fn, users: list, queries: list[Query], layout: Layout, threads: int) -> Run:
+def run_concurrent(label: str, fn, users: list, queries: list[Query], threads: int) -> Run:
     from django.db import connection, connections
 
     connections.close_all()
@@ -569,7 +563,7 @@ def run_concurrent(label: str, fn, users: list, queries: list[Query], layout: La
         try:
             connection.ensure_connection()
             barrier.wait()
-            return [fn(users, k, q, layout) for q in slices[k]]
+            return [fn(users, k, q) for q in slices[k]]
         finally:
             connection.close()
 
@@ -652,9 +646,7 @@ def print_ratio(search: dict[str, dict], base: dict[str, dict], label: str) -> d
 # Where the time goes: SQL per statement for the slowest searches, and EXPLAIN ANALYZE
 
 
-def profile_slowest(
-    users: list, queries: list[Query], run: Run, layout: Layout, n: int, per_type: int
-) -> None:
+def profile_slowest(users: list, queries: list[Query], run: Run, n: int, per_type: int) -> None:
     from django.db import connection
 
     from sochub.intel.selectors import nominal_search
@@ -708,6 +700,7 @@ def profile_slowest(
 def bench_size(args: argparse.Namespace, n: int) -> dict:
     print(f"\n{'=' * 100}\nN = {n:,} nominals  (database {args.dbname}, seed {args.seed})", flush=True)
     t0 = time.perf_counter()
+    cached = (OUT / f"persons-{n}-{args.seed}.csv").exists()
     people = generate_people(args, n)
     gen_s = time.perf_counter() - t0
     layout = layout_for(n, args.seed)
@@ -726,7 +719,7 @@ def bench_size(args: argparse.Namespace, n: int) -> dict:
         agency_ids, users = ensure_agencies_and_users(args.users)
         loaded = load(args, n, people, layout, agency_ids)
         times = {
-            "generate records (gen_persons.py)": gen_s,
+            "records (gen_persons.py" + (", cached CSV)" if cached else ")"): gen_s,
             "create database + migrate": migrate_s,
             **loaded["times"],
         }
@@ -742,46 +735,51 @@ def bench_size(args: argparse.Namespace, n: int) -> dict:
     )
     for name, rows, size, idx in table_sizes():
         print(f"  {name:<20} {rows:>12,} rows  table {size:>8}  indexes {idx:>8}")
-    rng = random.Random(args.seed + n)
-    queries = build_queries(people, args.queries, rng)
-    warmup = build_queries(people, min(50, args.queries), random.Random(args.seed + n + 1))
+    queries = build_queries(people, layout, args.queries, random.Random(args.seed + n))
+    warmup = build_queries(people, layout, min(50, args.queries), random.Random(args.seed + n + 1))
+    # Free the harness's own millions of objects before timing: left alive, Python's full garbage
+    # collections walk them during searches (measured: +60% p95 at 1M), which a web worker never has.
+    del people, layout
+    gc.collect()
     print(
         f"  query mix: {len(queries)} queries, e.g. "
         + "; ".join(f"{k}: {next(q.text for q in queries if q.kind == k)!r}" for k in QUERY_TYPES)
     )
 
     print(f"\n--- nominal_search (target p95 <= {TARGET_MS:.0f} ms) ---", flush=True)
-    seq = run_sequential("1 user, sequential, warm", _search, users, queries, warmup, layout)
+    seq = run_sequential("1 user, sequential, warm", _search, users, queries, warmup)
     result["search_1"] = print_run(seq, True)
-    con = run_concurrent(f"{args.users} concurrent users", _search, users, queries, layout, args.users)
+    con = run_concurrent(f"{args.users} concurrent users", _search, users, queries, args.users)
     result["search_n"] = print_run(con, True)
     if not args.no_baseline:
         print("\n--- baseline: NominalFact.objects.filter(kind='name', value__icontains=<surname>)[:50] ---")
-        print(
-            "  (no visibility rules, no fuzzy matching: a floor for a plain Django search; <surname> is the"
-        )
+        print("  (no visibility rules, no fuzzy matching: a floor for a plain Django search; <surname> is the")
         print("   surname as typed in a name query, else the source record's surname)", flush=True)
-        bseq = run_sequential("baseline, 1 user, sequential, warm", _baseline, users, queries, warmup, layout)
+        bseq = run_sequential("baseline, 1 user, sequential, warm", _baseline, users, queries, warmup)
         result["baseline_1"] = print_run(bseq, False)
-        bcon = run_concurrent(
-            f"baseline, {args.users} concurrent users", _baseline, users, queries, layout, args.users
-        )
+        bcon = run_concurrent(f"baseline, {args.users} concurrent users", _baseline, users, queries, args.users)
         result["baseline_n"] = print_run(bcon, False)
         result["ratio_1"] = print_ratio(result["search_1"], result["baseline_1"], "1 user")
         result["ratio_n"] = print_ratio(result["search_n"], result["baseline_n"], f"{args.users} users")
-    profile_slowest(users, queries, seq, layout, n, args.explain)
+    profile_slowest(users, queries, seq, n, args.explain)
     (OUT / f"search-{n}.json").write_text(json.dumps(result, indent=1, default=str))
     return result
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    setup_django(args.database_url)
+    setup_django(args.database_url, args.pg_options)
     print(
         f"SOC Hub search benchmark: sizes {args.sizes}, {args.queries} queries, "
         f"{args.users} concurrent users, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     )
-    print(f"PostgreSQL: {admin_exec(args, 'SHOW server_version', 'SHOW shared_buffers', 'SHOW work_mem')}")
+    settings_ = ["server_version", "shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather"]
+    shown = [r[0] for r in admin_exec(args, *(f"SHOW {name}" for name in settings_))]
+    print(
+        "PostgreSQL: "
+        + ", ".join(f"{k} {v}" for k, v in zip(settings_, shown, strict=True))
+        + (f" (PGOPTIONS {args.pg_options!r})" if args.pg_options else "")
+    )
     for n in args.sizes:
         bench_size(args, n)
     from django.db import connections

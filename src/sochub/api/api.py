@@ -161,18 +161,7 @@ def ocgs(request: HttpRequest, page: Query[Page], q: str = "") -> list[dict[str,
     limit, offset = _limits(page)
     rows = list(selectors.ocg_list(user=actor.user, query=q)[offset : offset + limit])
     audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="ocg", object_ids=[o.pk for o in rows])
-    return [
-        {
-            "id": o.pk,
-            "urn": o.urn,
-            "name": o.name,
-            "status": o.status,
-            "threat_categories": o.threat_categories,
-            "area": o.area,
-            "agency": o.agency.code,
-        }
-        for o in rows
-    ]
+    return [_ocg_out(o) for o in rows]
 
 
 @api.get("/ocgs/{ocg_id}", response=OCGItem, tags=["ocgs"])
@@ -182,6 +171,10 @@ def ocg(request: HttpRequest, ocg_id: int) -> dict[str, Any]:
     if o is None:
         raise HttpError(404, "Not found")
     audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="ocg", object_ids=[o.pk])
+    return _ocg_out(o)
+
+
+def _ocg_out(o: Any) -> dict[str, Any]:
     return {
         "id": o.pk,
         "urn": o.urn,
