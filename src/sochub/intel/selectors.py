@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
 
 from sochub.engine import names
 from sochub.partners.models import User
@@ -28,9 +29,9 @@ from .models import (
     Vehicle,
 )
 
-# How many phonetic candidates one query word may bring before ranking: enough for common
-# surnames at national scale, small enough to rank in a few milliseconds.
-_CANDIDATES_PER_WORD = 20_000
+# How many best-scoring name facts the database hands over for fine ranking: enough for a
+# common name at national scale, few enough to rank in milliseconds.
+_NAME_CANDIDATES = 1_000
 MAX_RESULTS = 500
 
 
@@ -44,26 +45,41 @@ class SearchHit:
 
 
 def _name_hits(user: User, query: str) -> dict[str, SearchHit]:
-    tokens = names.name_tokens(query)
-    if not tokens:
+    """Name facts in which every query word matches some word, ranked in the database first.
+
+    Each name word row scores 2 for the query word itself and 1 for a sound-alike, prefix or
+    (on PostgreSQL) trigram match; a fact's score is the sum over query words of its best row.
+    The best ``_NAME_CANDIDATES`` facts by that score are then ranked by ``name_similarity``,
+    so exact names are never cut off by a common surname.
+    """
+    words = list(dict.fromkeys(names.name_tokens(query)))[:6]
+    if not words:
         return {}
-    visible_tokens = NameToken.objects.filter(Q(agency_id=user.agency_id) | policies.shared_nominal_exists(user))
-    fact_sets: list[set[int]] = []
-    for token in tokens:
-        soundex, metaphone = names.phonetic_keys(token)
-        match = Q(token=token) | Q(soundex=soundex) | Q(metaphone=metaphone)
-        if len(token) > 2:
-            match |= Q(token__startswith=token)
-        if settings.IS_POSTGRES and len(token) > 3:
-            match |= Q(token__trigram_similar=token)
-        ids = visible_tokens.filter(match).values_list("fact_id", flat=True)[:_CANDIDATES_PER_WORD]
-        fact_sets.append(set(ids))
-    # Every word of the query should match some word of the name; fall back to any word.
-    candidates = set.intersection(*fact_sets) or set.union(*fact_sets)
+    per_word: dict[str, Any] = {}
+    any_word = Q()
+    for n, word in enumerate(words):
+        soundex, metaphone = names.phonetic_keys(word)
+        near = Q(soundex=soundex) | Q(metaphone=metaphone)
+        if len(word) > 2:
+            near |= Q(token__startswith=word)
+        if settings.IS_POSTGRES and len(word) > 3:
+            near |= Q(token__trigram_similar=word)
+        per_word[f"w{n}"] = Max(Case(When(token=word, then=2), When(near, then=1), default=0))
+        any_word |= Q(token=word) | near
+    total = sum((F(k) for k in per_word), start=Value(0))
+    ranked = (
+        NameToken.objects.filter(any_word)
+        .filter(Q(agency_id=user.agency_id) | policies.shared_nominal_exists(user))
+        .values("fact_id")
+        .annotate(**per_word)
+        .annotate(total=total)
+        .filter(**{f"{k}__gt": 0 for k in per_word})
+        .order_by("-total", "fact_id")
+        .values_list("fact_id", flat=True)[:_NAME_CANDIDATES]
+    )
     hits: dict[str, SearchHit] = {}
-    rows = NominalFact.objects.filter(pk__in=list(candidates)[:_CANDIDATES_PER_WORD], nominal__merged_into__isnull=True)
-    for fact_id, nominal_id, value in rows.values_list("pk", "nominal_id", "value").iterator(chunk_size=2000):
-        del fact_id
+    facts = NominalFact.objects.filter(pk__in=list(ranked), nominal__merged_into__isnull=True)
+    for nominal_id, value in facts.values_list("nominal_id", "value"):
         score = names.name_similarity(query, value)
         if score < 55:
             continue
@@ -71,6 +87,20 @@ def _name_hits(user: User, query: str) -> dict[str, SearchHit]:
         if key not in hits or hits[key].score < score:
             hits[key] = SearchHit(key, value, score, "exact name" if score >= 100 else "similar name")
     return hits
+
+
+def _looks_like_identifier(query: str) -> bool:
+    """Dates, postcodes, PNC IDs, NI numbers and phone numbers are not names."""
+    return any(
+        f(query)
+        for f in (
+            names.parse_date,
+            names.postcode_key,
+            names.normalise_pnc_id,
+            names.normalise_ni_number,
+            names.normalise_phone,
+        )
+    )
 
 
 def _identifier_hits(user: User, query: str) -> dict[str, SearchHit]:
@@ -96,9 +126,9 @@ def _identifier_hits(user: User, query: str) -> dict[str, SearchHit]:
         for nominal_id in facts.filter(kind=kind, key=key).values_list("nominal_id", flat=True)[:MAX_RESULTS]:
             hits.setdefault(str(nominal_id), SearchHit(str(nominal_id), "", 100.0 + 1, label))
     if vrm := names.normalise_vrm(query):
-        vehicles = Vehicle.objects.filter(vrm=vrm).values_list("nominals", "agency_id")
-        for nominal_id, agency_id in vehicles[:MAX_RESULTS]:
-            if nominal_id and (agency_id == user.agency_id or policies.can_view_nominal(user, Nominal(pk=nominal_id))):
+        vehicles = Vehicle.objects.filter(vrm=vrm).values_list("nominals", flat=True)
+        for nominal_id in vehicles[:MAX_RESULTS]:
+            if nominal_id and policies.can_view_nominal(user, Nominal(pk=nominal_id)):
                 hits.setdefault(str(nominal_id), SearchHit(str(nominal_id), "", 101.0, "vehicle"))
     return hits
 
@@ -108,15 +138,12 @@ def nominal_search(*, user: User, query: str) -> list[SearchHit]:
     query = query.strip()[:200]
     if not query or not user.works_with_intel:
         return []
-    hits = _name_hits(user, query)
+    hits = {} if _looks_like_identifier(query) else _name_hits(user, query)
     for key, hit in _identifier_hits(user, query).items():
         if key not in hits or hits[key].score < hit.score:
             hits[key] = hit
-    live = set(
-        str(i)
-        for i in policies.visible_nominals(user, Nominal.objects.filter(pk__in=list(hits))).values_list("pk", flat=True)
-    )
-    ranked = sorted((h for h in hits.values() if h.nominal_id in live), key=lambda h: (-h.score, h.name))
+    # Every hit came through a fact the user may see, so the nominal is visible to them.
+    ranked = sorted(hits.values(), key=lambda h: (-h.score, h.name))
     ranked = ranked[:MAX_RESULTS]
     _fill_headlines(user, ranked)
     return ranked
