@@ -26,7 +26,15 @@ def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     counts = selectors.dashboard_counts(user=user) if user.works_with_intel else {}
     recent_intel = list(selectors.intelligence_search(user=user)[:5]) if user.works_with_intel else []
-    my_activity = AuditEvent.objects.filter(user=user).order_by("-id")[:8]
+    if recent_intel:  # titles name people: showing them is a consultation
+        audit.record(
+            actor=actor_for(request),
+            operation=Operation.CONSULTATION,
+            object_type="intelligence",
+            object_ids=[r.pk for r in recent_intel],
+            detail={"view": "dashboard"},
+        )
+    my_activity = AuditEvent.objects.filter(user=user).exclude(detail__view="dashboard").order_by("-id")[:8]
     return render(request, "home.html", {"counts": counts, "recent_intel": recent_intel, "activity": my_activity})
 
 
@@ -142,7 +150,8 @@ def intelligence_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     qs = selectors.intelligence_search(user=current_user(request), query=query)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    if query:
+    page.object_list = list(page.object_list)
+    if query or page.object_list:  # a search is logged even when it finds nothing
         audit.record(
             actor=actor_for(request),
             operation=Operation.CONSULTATION,
