@@ -52,4 +52,4 @@ def test_another_agency_cannot_export_what_it_cannot_see(
 def test_formulas_are_neutralised(signed_in: Callable[[User], Client], analyst: User) -> None:
     intel.nominal_create(actor=act(analyst), facts=[("name", "-Hyphen Smith")])
     rows = _rows(_with_purpose(signed_in(analyst)).get("/nominals/export.csv?q=hyphen+smith"))
-    assert ["'-Hyphen Smith"] == [r[1] for r in rows[2:-1] if "Hyphen" in r[1]]
+    assert [r[1] for r in rows[2:-1] if "Hyphen" in r[1]] == ["'-Hyphen Smith"]
