@@ -209,24 +209,23 @@ def nominal_profile(*, user: User, nominal: Nominal) -> NominalProfile:
         grouped[f.kind].append(f)
     display = grouped[FactKind.NAME][0].value if grouped.get(FactKind.NAME) else "Name not visible"
     intel = list(policies.visible_intelligence(user, nominal.intelligence.select_related("agency")))
-    assoc_qs = policies.visible_associations(
-        user,
-        Association.objects.filter(Q(nominal_a=nominal) | Q(nominal_b=nominal)).select_related("agency"),
+    links = list(
+        policies.visible_associations(
+            user, Association.objects.filter(Q(nominal_a=nominal) | Q(nominal_b=nominal)).select_related("agency")
+        )
     )
-    associations = []
-    others = [a.nominal_b_id if a.nominal_a_id == nominal.pk else a.nominal_a_id for a in assoc_qs]
-    headline = {h.nominal_id: h for h in [SearchHit(str(o), "", 0, "") for o in others]}
-    _fill_headlines(user, list(headline.values()))
-    for a in assoc_qs:
-        other_id = a.nominal_b_id if a.nominal_a_id == nominal.pk else a.nominal_a_id
-        associations.append((a, Nominal(pk=other_id), headline[str(other_id)].name or "Name not visible"))
+    others = [
+        SearchHit(str(a.nominal_b_id if a.nominal_a_id == nominal.pk else a.nominal_a_id), "", 0, "") for a in links
+    ]
+    _fill_headlines(user, others)
+    associations = [
+        (a, Nominal(pk=o.nominal_id), o.name or "Name not visible") for a, o in zip(links, others, strict=True)
+    ]
     memberships = list(policies.visible_memberships(user, nominal.memberships.select_related("ocg")))
-    premises = list(
-        nominal.premises.filter(Q(agency_id=user.agency_id) | Q(agency_id__in={f.agency_id for f in facts}))
-    )
-    vehicles = list(
-        nominal.vehicles.filter(Q(agency_id=user.agency_id) | Q(agency_id__in={f.agency_id for f in facts}))
-    )
+    # Premises and vehicles show when recorded by the user's agency or by one whose facts they see.
+    seen_agencies: set[int] = {f.agency_id for f in facts} | ({user.agency_id} if user.agency_id else set())
+    premises = list(nominal.premises.filter(agency_id__in=seen_agencies))
+    vehicles = list(nominal.vehicles.filter(agency_id__in=seen_agencies))
     return NominalProfile(
         nominal=nominal,
         facts=dict(grouped),

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from sochub.engine import names
 
-from .models import FactKind
+from .models import FactKind, WarningMarker
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -97,8 +97,6 @@ def fact_value_and_key(kind: str, raw: object) -> tuple[str, str, dict[str, str]
             raise ValidationError({field: "Sex must be male, female, other or unknown."})
         return {"M": "Male", "F": "Female", "X": "Other", "U": "Unknown"}[sex], sex, {}
     if kind == FactKind.WARNING_MARKER:
-        from .models import WarningMarker
-
         marker = text.lower().replace(" ", "_")
         if marker not in WarningMarker.values:
             raise ValidationError({field: f"Unknown warning marker {text!r}."})

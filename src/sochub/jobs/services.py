@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sochub.audit.context import Actor
+from sochub.partners.models import User
 
 from .models import Job, JobStatus
 
@@ -43,6 +45,6 @@ def job_finish(job: Job, *, result: dict[str, Any] | None = None, error: str = "
     )
 
 
-def jobs_visible_to(user: Any) -> Any:
+def jobs_visible_to(user: User) -> QuerySet[Job]:
     """People see the jobs they started."""
     return Job.objects.filter(created_by=user)

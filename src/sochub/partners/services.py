@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,8 +35,6 @@ def agency_contact_update(
 ) -> Agency:
     if not can_edit_agency(actor.user, agency):
         raise PermissionDenied("Only this agency's administrators may change its details.")
-    from django.core.validators import validate_email
-
     email = clean_text(contact_email, field="contact_email", max_length=254, required=False)
     if email:
         try:
