@@ -1,16 +1,13 @@
-from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from sochub.api.api import api
 
-if settings.SOCHUB_REQUIRE_ADMIN_2FA:
-    from django_otp.admin import OTPAdminSite
-
-    # The Django admin asks for a security code too, as the rest of the app does for administrators.
-    admin.site.__class__ = OTPAdminSite
+# The Django admin always asks for a security code: it can change reference data directly.
+admin.site.__class__ = OTPAdminSite
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
