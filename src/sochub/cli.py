@@ -12,10 +12,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from sochub.audit.context import Actor
+
+# Kept equal to sochub.engine.linkage.DEFAULT_THRESHOLD (a test checks), so --help needs no Splink import.
+LINK_DEFAULT_THRESHOLD = 0.9
 
 
 def _setup() -> None:
@@ -236,6 +240,123 @@ def cmd_audit(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_import(args: argparse.Namespace) -> None:
+    """Import one file from the command line: the same checks, landing and audit as the web."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from sochub.engine import imports as engine
+    from sochub.linkage import services
+    from sochub.partners.models import Agency
+
+    actor = _actor(args.as_user)
+    assert actor is not None
+    path = Path(args.file)
+    if not path.is_file():
+        _fail(f"{path}: no such file")
+    agency = Agency.objects.filter(code=args.agency).first()
+    if agency is None:
+        _fail(f"no agency with the code {args.agency!r}")
+    assert agency is not None
+    try:
+        batch = services.import_upload_path(actor=actor, agency=agency, kind=args.kind, path=path, sheet=args.sheet)
+        if args.mapping:
+            mapping_yaml = Path(args.mapping).read_text(encoding="utf-8")
+        else:
+            headers = engine.read_table(path, sheet=args.sheet or None).headers
+            mapping_yaml = engine.dump_mapping(engine.guess_mapping(args.kind, headers))
+        services.import_set_mapping(actor=actor, batch=batch, mapping_yaml=mapping_yaml)
+        with progress_bar() as update:
+            batch = services.import_run(actor=actor, batch=batch, progress=update)
+    except (ValidationError, engine.MappingError, engine.TableError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        hint = "" if args.mapping else " (no --mapping given: columns were guessed from the headers)"
+        _fail("; ".join(messages) + hint)
+    except PermissionDenied as exc:
+        _fail(str(exc) or f"{actor.user.username} may not import files for {agency.name}")
+    print(
+        f"{batch.file_name}: {batch.read:,} rows read, {batch.landed:,} landed, {batch.changed:,} changed, "
+        f"{batch.unchanged:,} unchanged, {batch.rejected:,} rejected"
+        + (f", {batch.blank:,} empty rows skipped" if batch.blank else "")
+    )
+    if batch.rejected:
+        print(f"Rejected rows, with the reason for each: {batch.rejects_path}")
+        print("Fix them in that file and import it again with the same mapping.")
+
+
+def cmd_resolve(args: argparse.Namespace) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from sochub.linkage.resolution import resolution_run
+
+    actor = _actor(args.as_user)
+    assert actor is not None
+    try:
+        with progress_bar() as update:
+            run = resolution_run(
+                actor=actor, retrain=args.retrain, full=args.full, engine_name=args.engine, progress=update
+            )
+    except PermissionDenied as exc:
+        _fail(str(exc))
+    print(f"Resolution run {run.pk}:")
+    for key, value in run.stats.items():
+        print(f"  {key.replace('_', ' ')}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+
+
+def cmd_link(args: argparse.Namespace) -> None:
+    """File mode: no database, no user; the same engine as resolution."""
+    from sochub.engine import linkage
+
+    paths = [Path(p) for p in args.inputs]
+    for p in paths:
+        if not p.is_file():
+            _fail(f"{p}: no such file")
+    mapping = None
+    if args.mapping:
+        import yaml
+
+        mapping = yaml.safe_load(Path(args.mapping).read_text(encoding="utf-8"))
+        if not isinstance(mapping, dict):
+            _fail(f"{args.mapping}: expected 'field: column' lines")
+    try:
+        with progress_bar() as update:
+            summary = linkage.link_files(
+                paths,
+                out=Path(args.out),
+                engine=args.engine,
+                threshold=LINK_DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
+                mapping=mapping,
+                progress=update,
+            )
+    except (ValueError, KeyError) as exc:
+        _fail(str(exc))
+    print(f"Wrote {args.out}")
+    for key, value in summary.items():
+        print(f"  {key.replace('_', ' ')}: {value}")
+
+
+def cmd_link_evaluate(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from sochub.engine import linkage
+
+    clusters = pd.read_csv(args.clusters, dtype=str, keep_default_na=False)
+    truth = pd.read_csv(args.truth, dtype=str, keep_default_na=False)
+    try:
+        result = linkage.evaluate(clusters, truth)
+    except (ValueError, KeyError) as exc:
+        _fail(f"{exc}")
+    print(f"precision {result.precision:.4f}  recall {result.recall:.4f}  F1 {result.f1:.4f}")
+    print(
+        f"true positive pairs {result.true_positives:,}, false positives {result.false_positives:,}, "
+        f"false negatives {result.false_negatives:,}"
+    )
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result.fp_pairs.to_csv(out / "false_positives.csv", index=False)
+    result.fn_pairs.to_csv(out / "false_negatives.csv", index=False)
+    print(f"Pairs to inspect: {out / 'false_positives.csv'} and {out / 'false_negatives.csv'}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sochub", description="SOC Hub: serious and organised crime partnership platform"
@@ -288,6 +409,48 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--as", dest="as_user", required=True)
     t.set_defaults(func=cmd_token)
 
+    p = sub.add_parser("import", help="import an agency's file (CSV or XLSX) of nominals, associations, ...")
+    p.add_argument("kind", choices=["nominals", "associations", "ocg-members", "intel"])
+    p.add_argument("file")
+    p.add_argument("--agency", required=True, help="code of the agency the file belongs to, e.g. gmp")
+    p.add_argument("--mapping", help="YAML mapping of fields to columns (default: guess from the headers)")
+    p.add_argument("--sheet", default="", help="worksheet of an XLSX file (default: the first)")
+    p.add_argument("--as", dest="as_user", required=True)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("resolve", help="resolve imported records into nominals (record linkage)")
+    p.add_argument("--retrain", action="store_true", help="estimate the model again from the data")
+    p.add_argument("--full", action="store_true", help="score every record again, not only new ones")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    p.add_argument("--as", dest="as_user", required=True)
+    p.set_defaults(func=cmd_resolve)
+
+    p = sub.add_parser(
+        "link",
+        help="link or deduplicate CSV files of people (no database needed)",
+        description="One file is deduplicated; several are linked across files and deduplicated within each. "
+        "Each input needs a record_id column; common column names (first_name, surname, dob, postcode, ...) "
+        "are recognised. Output: one line per input record with record_id, cluster_id, match_probability.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT.csv")
+    p.add_argument("--out", required=True, help="clusters CSV to write")
+    p.add_argument("--mapping", help="YAML 'field: column' lines for columns with other names")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"match probability at or above which two records link (default: {LINK_DEFAULT_THRESHOLD}, where "
+        "false links are rare and near-certain duplicates still link)",
+    )
+    p.set_defaults(func=cmd_link, needs_django=False)
+
+    p = sub.add_parser("link-evaluate", help="pairwise precision, recall and F1 of clusters against the truth")
+    p.add_argument("--clusters", required=True, help="CSV with record_id, cluster_id")
+    p.add_argument("--truth", required=True, help="CSV with record_id, entity_id")
+    p.add_argument("--out-dir", default=".", help="where to write false_positives.csv and false_negatives.csv")
+    p.set_defaults(func=cmd_link_evaluate, needs_django=False)
+
     p = sub.add_parser("audit", help="the audit log")
     asub = p.add_subparsers(dest="audit_command", required=True)
     a = asub.add_parser("verify", help="check the hash chain; exit 1 if it is broken")
@@ -298,7 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    _setup()
+    if getattr(args, "needs_django", True):
+        _setup()
     args.func(args)
 
 

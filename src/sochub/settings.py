@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sochub.audit",
     "sochub.intel",
     "sochub.jobs",
+    "sochub.linkage",
     "sochub.web",
 ]
 
@@ -237,3 +238,10 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("SOCHUB_LOG_LEVEL", "WARNING")},
 }
+
+# Imports and record linkage ------------------------------------------------------------------
+SOCHUB_IMPORT_DIR = Path(os.environ.get("SOCHUB_IMPORT_DIR", VAR_DIR / "imports"))
+SOCHUB_IMPORT_MAX_BYTES = int(os.environ.get("SOCHUB_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+# Pairs at or above the link probability are linked; between review and link they wait for an analyst.
+SOCHUB_LINK_THRESHOLD = float(os.environ.get("SOCHUB_LINK_THRESHOLD", "0.95"))
+SOCHUB_REVIEW_THRESHOLD = float(os.environ.get("SOCHUB_REVIEW_THRESHOLD", "0.5"))

@@ -184,6 +184,23 @@ def nominal_merge(*, actor: Actor, keep: Nominal, absorb: Nominal, reason: str) 
         raise NotFound
     NominalFact.objects.filter(nominal=absorb).update(nominal=keep)
     NameToken.objects.filter(nominal=absorb).update(nominal=keep)
+    nominal_absorb_links(keep=keep, absorb=absorb)
+    audit.record(
+        actor=actor,
+        operation=Operation.COMBINATION,
+        object_type="nominal",
+        object_ids=[keep.pk, absorb.pk],
+        purpose=reason,
+        detail={"kept": str(keep.pk), "absorbed": str(absorb.pk)},
+    )
+    return keep
+
+
+def nominal_absorb_links(*, keep: Nominal, absorb: Nominal) -> None:
+    """Move ``absorb``'s links (not its facts) onto ``keep`` and make ``absorb`` redirect there.
+
+    Callers check permission and write the audit row: a manual merge and record linkage both use it.
+    """
     Association.objects.filter(nominal_a=absorb).update(nominal_a=keep)
     Association.objects.filter(nominal_b=absorb).update(nominal_b=keep)
     for m in OCGMembership.objects.filter(nominal=absorb):
@@ -199,15 +216,6 @@ def nominal_merge(*, actor: Actor, keep: Nominal, absorb: Nominal, reason: str) 
     absorb.merged_into = keep
     absorb.merged_at = timezone.now()
     absorb.save(update_fields=["merged_into", "merged_at"])
-    audit.record(
-        actor=actor,
-        operation=Operation.COMBINATION,
-        object_type="nominal",
-        object_ids=[keep.pk, absorb.pk],
-        purpose=reason,
-        detail={"kept": str(keep.pk), "absorbed": str(absorb.pk)},
-    )
-    return keep
 
 
 @transaction.atomic

@@ -1,0 +1,351 @@
+"""Resolution: turning source records into one nominal per real person, and undoing it.
+
+The engine (``sochub.engine.linkage``, Splink) scores pairs of source records; this module
+keeps those scores, applies analysts' judgements over the model, and moves records between
+nominals so each nominal keeps its id. Every move is a ClusterChange, audited and reversible.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sochub.audit import services as audit
+from sochub.audit.context import Actor
+from sochub.audit.models import Operation
+from sochub.engine import linkage as engine
+from sochub.intel.models import NameToken, Nominal, NominalFact
+from sochub.intel.services import nominal_absorb_links
+from sochub.intel.validation import clean_text
+
+from . import policies
+from .models import (
+    CandidatePair,
+    ChangeKind,
+    ClusterChange,
+    Decision,
+    ImportKind,
+    MatchJudgement,
+    PairStatus,
+    ResolutionRun,
+    SourceRecord,
+)
+
+Progress = Callable[[str, int, int], None]
+FIELDS = ("given_name", "middle_names", "surname", "dob", "postcode", "address", "pnc_id", "ni_number", "phone", "gender")
+
+
+def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    rows = []
+    for r in records:
+        v = r["values"]
+        rows.append(
+            {"unique_id": str(r["pk"]), "source_dataset": r["agency__code"], **{f: v.get(f) for f in FIELDS}}
+        )
+    return pd.DataFrame(rows, columns=["unique_id", "source_dataset", *FIELDS])
+
+
+def _ordered(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def labels() -> dict[tuple[int, int], str]:
+    """The latest analyst decision on each pair (the earlier ones stay as history)."""
+    out: dict[tuple[int, int], str] = {}
+    for left, right, decision in MatchJudgement.objects.order_by("decided_at", "id").values_list(
+        "record_l_id", "record_r_id", "decision"
+    ):
+        out[_ordered(left, right)] = decision
+    return out
+
+
+def resolution_run(
+    *,
+    actor: Actor,
+    retrain: bool = False,
+    full: bool = False,
+    engine_name: str = "duckdb",
+    progress: Progress | None = None,
+) -> ResolutionRun:
+    """Score new or changed source records (all of them when ``full``) and re-cluster.
+
+    Parameters are estimated from the data (unsupervised) on the first run or when
+    ``retrain`` is asked; later runs reuse the saved model so results stay comparable.
+    """
+    if not policies.can_resolve(actor.user):
+        raise PermissionDenied("Only analysts and GAIN coordinators run resolution.")
+    step = progress or (lambda stage, done, total: None)
+    previous = ResolutionRun.objects.exclude(model={}).first()
+    records = list(
+        SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values("pk", "values", "agency__code", "resolved_at")
+    )
+    run = ResolutionRun.objects.create(
+        started_by=actor.user,
+        engine=engine_name,
+        link_threshold=settings.SOCHUB_LINK_THRESHOLD,
+        review_threshold=settings.SOCHUB_REVIEW_THRESHOLD,
+    )
+    stats: dict[str, Any] = {"records": len(records)}
+    if len(records) < 2:
+        run.stats, run.finished_at = {**stats, "note": "Fewer than two records: nothing to compare."}, timezone.now()
+        run.save()
+        return run
+    step("Preparing records", 0, 4)
+    frame = engine.prepare(_records_frame(records))
+    new_ids = {str(r["pk"]) for r in records if r["resolved_at"] is None}
+    incremental = bool(previous) and not (retrain or full)
+    if previous and not retrain:
+        model = engine.LinkageModel.from_json(previous.model)
+    else:
+        step("Estimating the model from the data", 1, 4)
+        model = engine.train(frame, engine=engine_name)
+    stats["new_or_changed"] = len(new_ids)
+    step("Scoring pairs", 2, 4)
+    if incremental:
+        frame["is_new"] = frame["unique_id"].isin(new_ids)
+        pairs = engine.predict(
+            frame, model, engine=engine_name, threshold=run.review_threshold, touching="is_new", explain=True
+        )
+    else:
+        pairs = engine.predict(frame, model, engine=engine_name, threshold=run.review_threshold, explain=True)
+    stats["pairs_scored"] = len(pairs)
+    step("Keeping scores", 3, 4)
+    with transaction.atomic():
+        stale = CandidatePair.objects.all()
+        if incremental:
+            ids = [int(i) for i in new_ids]
+            stale = stale.filter(Q(record_l_id__in=ids) | Q(record_r_id__in=ids))
+        stale.delete()
+        judged = labels()
+        kept = []
+        for row in pairs.to_dict("records"):
+            left, right = _ordered(int(row["unique_id_l"]), int(row["unique_id_r"]))
+            p = float(row["match_probability"])
+            decision = judged.get((left, right))
+            status = (
+                PairStatus.JUDGED
+                if decision in (Decision.SAME, Decision.DIFFERENT)
+                else PairStatus.LINKED
+                if p >= run.link_threshold
+                else PairStatus.REVIEW
+            )
+            kept.append(
+                CandidatePair(
+                    record_l_id=left,
+                    record_r_id=right,
+                    run=run,
+                    probability=p,
+                    match_weight=float(row["match_weight"]),
+                    contributions=engine.contributions(model, row),
+                    status=status,
+                )
+            )
+        CandidatePair.objects.bulk_create(kept, batch_size=1000)
+        SourceRecord.objects.filter(kind=ImportKind.NOMINALS).update(resolved_at=timezone.now())
+        run.model = model.to_json()
+        run.retrained = not (previous and not retrain)
+        run.incremental = incremental
+        run.save()
+        stats.update(_apply(actor=actor, run=run, reason=f"Resolution run {run.pk}"))
+    stats["linked_pairs"] = sum(1 for p in kept if p.status == PairStatus.LINKED)
+    stats["review_pairs"] = sum(1 for p in kept if p.status == PairStatus.REVIEW)
+    run.stats, run.finished_at = stats, timezone.now()
+    run.save(update_fields=["stats", "finished_at"])
+    step("Finished", 4, 4)
+    audit.record(
+        actor=actor,
+        operation=Operation.COMBINATION,
+        object_type="resolution",
+        object_ids=[run.pk],
+        detail={k: v for k, v in stats.items() if isinstance(v, int | float)},
+    )
+    return run
+
+
+def _clusters(link_threshold: float) -> dict[int, str]:
+    """record id -> cluster id, from kept pairs at or above the link probability plus labels."""
+    ids = [str(i) for i in SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", flat=True)]
+    edges = pd.DataFrame(
+        [
+            {"unique_id_l": str(left), "unique_id_r": str(right), "match_probability": p}
+            for left, right, p in CandidatePair.objects.filter(probability__gte=link_threshold).values_list(
+                "record_l_id", "record_r_id", "probability"
+            )
+        ],
+        columns=["unique_id_l", "unique_id_r", "match_probability"],
+    )
+    judged = labels()
+    same = [(str(a), str(b)) for (a, b), d in judged.items() if d == Decision.SAME]
+    different = [(str(a), str(b)) for (a, b), d in judged.items() if d == Decision.DIFFERENT]
+    clusters = engine.cluster(ids, edges, threshold=link_threshold, same=same, different=different)
+    return {int(u): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
+
+
+def _move_records(record_ids: list[int], to: Nominal) -> None:
+    refs = [f"src:{i}" for i in record_ids]
+    NominalFact.objects.filter(source_ref__in=refs).update(nominal=to)
+    NameToken.objects.filter(fact__source_ref__in=refs).update(nominal=to)
+    SourceRecord.objects.filter(pk__in=record_ids).update(nominal=to)
+
+
+def _absorb_if_empty(nominal: Nominal, into: Nominal) -> bool:
+    if nominal.pk == into.pk or nominal.facts.exists() or nominal.source_records.exists():
+        return False
+    nominal_absorb_links(keep=into, absorb=nominal)
+    return True
+
+
+def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str, int]:
+    """Move source records so that each cluster is one nominal, keeping ids stable.
+
+    A cluster keeps the nominal that already holds most of its records (the oldest on a tie);
+    a nominal is kept by one cluster only, so a cluster that splits off gets a new nominal.
+    """
+    link_threshold = run.link_threshold if run else settings.SOCHUB_LINK_THRESHOLD
+    cluster_of = _clusters(link_threshold)
+    current = dict(
+        SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", "nominal_id")
+    )
+    members: dict[str, list[int]] = defaultdict(list)
+    for rec, cl in cluster_of.items():
+        members[cl].append(rec)
+    created = {n.pk: n.created_at for n in Nominal.objects.filter(pk__in=set(current.values()) - {None})}
+    candidates = []
+    for cl, recs in members.items():
+        for nominal_id, count in Counter(current[r] for r in recs if current[r]).items():
+            candidates.append((-count, created[nominal_id], str(nominal_id), cl, nominal_id))
+    target: dict[str, Any] = {}
+    taken: set[Any] = set()
+    for _, _, _, cl, nominal_id in sorted(candidates):
+        if cl not in target and nominal_id not in taken:
+            target[cl] = nominal_id
+            taken.add(nominal_id)
+    counts = {"merges": 0, "splits": 0, "new_nominals": 0}
+    moves: dict[tuple[Any, Any], list[int]] = defaultdict(list)
+    for cl, recs in members.items():
+        if cl not in target:
+            target[cl] = Nominal.objects.create().pk
+            counts["new_nominals"] += 1
+        for r in recs:
+            if current[r] != target[cl]:
+                moves[(current[r], target[cl])].append(r)
+    for (src_id, dst_id), recs in sorted(moves.items(), key=lambda kv: str(kv[0])):
+        dst = Nominal.objects.get(pk=dst_id)
+        _move_records(recs, dst)
+        src = Nominal.objects.filter(pk=src_id).first() if src_id else None
+        absorbed = bool(src) and _absorb_if_empty(src, dst)  # type: ignore[arg-type]
+        kind = ChangeKind.MERGE if absorbed or src is None else ChangeKind.SPLIT
+        counts["merges" if kind == ChangeKind.MERGE else "splits"] += 1
+        change = ClusterChange.objects.create(
+            run=run,
+            kind=kind,
+            records=sorted(recs),
+            from_nominal=src,
+            to_nominal=dst,
+            absorbed=absorbed,
+            reason=reason,
+            made_by=actor.user,
+        )
+        audit.record(
+            actor=actor,
+            operation=Operation.COMBINATION,
+            object_type="nominal",
+            object_ids=[str(dst.pk), *([str(src.pk)] if src else [])],
+            purpose=reason,
+            detail={"change": change.pk, "kind": kind, "records": sorted(recs)},
+        )
+    return counts
+
+
+@transaction.atomic
+def judgement_record(*, actor: Actor, pair: CandidatePair, decision: str, reason: str = "") -> MatchJudgement:
+    """An analyst decides a pair; it overrides the model now and in every later run."""
+    if not policies.reviewable_pairs(actor.user).filter(pk=pair.pk).exists():
+        raise PermissionDenied
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Choose same person, different people or not sure."})
+    reason = clean_text(reason, field="reason", max_length=1000, required=decision != Decision.SAME)
+    judgement = MatchJudgement.objects.create(
+        record_l_id=pair.record_l_id,
+        record_r_id=pair.record_r_id,
+        decision=decision,
+        reason=reason,
+        decided_by=actor.user,
+    )
+    if decision != Decision.UNSURE:
+        pair.status = PairStatus.JUDGED
+        pair.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        operation=Operation.ALTERATION,
+        object_type="source_record",
+        object_ids=[pair.record_l_id, pair.record_r_id],
+        purpose=reason or None,
+        detail={"judgement": decision, "probability": round(pair.probability, 4)},
+    )
+    if decision != Decision.UNSURE:
+        _apply(actor=actor, run=None, reason=f"Judged {Decision(decision).label.lower()} by {actor.user.username}")
+    return judgement
+
+
+@transaction.atomic
+def change_reverse(*, actor: Actor, change: ClusterChange, reason: str) -> ClusterChange:
+    """Undo a merge or split: move the records back and record labels so no run redoes it."""
+    if not policies.can_resolve(actor.user):
+        raise PermissionDenied
+    visible = policies.visible_source_records(actor.user).filter(pk__in=change.records)
+    if visible.count() != len(change.records):
+        raise PermissionDenied("You can only reverse changes to records you can see.")
+    reason = clean_text(reason, field="reason", max_length=1000)
+    if change.reversed_by_change_id or change.kind == ChangeKind.REVERSAL or change.from_nominal is None:
+        raise ValidationError({"change": "This change cannot be reversed (it is a reversal or made a new record)."})
+    back = change.from_nominal
+    if back.merged_into_id:
+        back.merged_into, back.merged_at = None, None
+        back.save(update_fields=["merged_into", "merged_at"])
+    stay = list(
+        SourceRecord.objects.filter(nominal=change.to_nominal).exclude(pk__in=change.records).values_list("pk", flat=True)
+    )
+    rejoin = list(SourceRecord.objects.filter(nominal=back).values_list("pk", flat=True))
+    label = Decision.DIFFERENT if change.kind == ChangeKind.MERGE else Decision.SAME
+    pairs = [(m, o) for m in change.records for o in (stay if label == Decision.DIFFERENT else rejoin[:1] or stay)]
+    MatchJudgement.objects.bulk_create(
+        [
+            MatchJudgement(
+                record_l_id=_ordered(m, o)[0],
+                record_r_id=_ordered(m, o)[1],
+                decision=label,
+                reason=f"Reversal: {reason}",
+                decided_by=actor.user,
+            )
+            for m, o in pairs
+        ]
+    )
+    _move_records(list(change.records), back)
+    reversal = ClusterChange.objects.create(
+        kind=ChangeKind.REVERSAL,
+        records=change.records,
+        from_nominal=change.to_nominal,
+        to_nominal=back,
+        reason=reason,
+        made_by=actor.user,
+    )
+    change.reversed_by_change = reversal
+    change.save(update_fields=["reversed_by_change"])
+    audit.record(
+        actor=actor,
+        operation=Operation.COMBINATION,
+        object_type="nominal",
+        object_ids=[str(back.pk), str(change.to_nominal_id)],
+        purpose=reason,
+        detail={"reversed": change.pk, "records": change.records},
+    )
+    return reversal
