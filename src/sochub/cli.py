@@ -117,8 +117,12 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from sochub.audit.context import Actor
+    from sochub.audit.models import Channel
     from sochub.intel.demo import build_demo
     from sochub.intel.models import Nominal
+    from sochub.linkage.services import source_records_adopt
+    from sochub.partners.models import User
 
     if Nominal.objects.exists():
         if args.if_empty:
@@ -132,6 +136,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
             password=os.environ.get("SOCHUB_DEMO_PASSWORD") or None,
             progress=update,
         )
+        admin = Actor(user=User.objects.get(username="admin"), channel=Channel.CLI, purpose="Build the demo world")
+        summary.counts["source records for resolution"] = source_records_adopt(actor=admin, progress=update)
     print("Demo world built:")
     for key, value in summary.counts.items():
         print(f"  {key}: {value:,}")

@@ -86,7 +86,7 @@ class NominalFact(models.Model):
     value = models.CharField(max_length=500)
     key = models.CharField(max_length=200, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    source_ref = models.CharField(max_length=100, blank=True, help_text="The agency's own reference.")
+    source_ref = models.CharField(max_length=100, blank=True, db_index=True, help_text="The agency's own reference.")
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

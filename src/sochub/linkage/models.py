@@ -1,11 +1,13 @@
 """Imports, the source records they keep, and resolution of source records into nominals.
 
 A source record is one row of one agency's file, kept as it arrived. Nominals are built from
-source records (each record's facts carry ``source_ref = "src:<id>"``) and resolution only ever
+source records (each record's facts carry its ``fact_ref`` as their ``source_ref``) and resolution only ever
 moves records between nominals, so every merge or split can be explained and reversed.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -80,6 +82,10 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.get_kind_display()}, {self.agency.code})"
 
 
+def new_fact_ref() -> str:
+    return f"src:{uuid.uuid4().hex}"
+
+
 class SourceRecord(models.Model):
     """One row of one agency's file, as it arrived and as validated. Never overwritten silently:
     when a re-import changes a row, the previous values move into ``history``."""
@@ -98,6 +104,9 @@ class SourceRecord(models.Model):
         Nominal, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_records"
     )
     object_id = models.CharField(max_length=64, blank=True, help_text="What a non-person row created.")
+    fact_ref = models.CharField(
+        max_length=100, unique=True, default=new_fact_ref, help_text="The source_ref of the facts built from it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True, help_text="Last scored by resolution.")
@@ -110,10 +119,6 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code}:{self.source_key}"
-
-    @property
-    def fact_ref(self) -> str:
-        return f"src:{self.pk}"
 
     @property
     def display_name(self) -> str:

@@ -190,9 +190,10 @@ def _clusters(link_threshold: float) -> dict[int, str]:
 
 
 def _move_records(record_ids: list[int], to: Nominal) -> None:
-    refs = [f"src:{i}" for i in record_ids]
-    NominalFact.objects.filter(source_ref__in=refs).update(nominal=to)
-    NameToken.objects.filter(fact__source_ref__in=refs).update(nominal=to)
+    for agency_id, ref in SourceRecord.objects.filter(pk__in=record_ids).values_list("agency_id", "fact_ref"):
+        facts = NominalFact.objects.filter(source_ref=ref, agency_id=agency_id)
+        facts.update(nominal=to)
+        NameToken.objects.filter(fact__in=facts).update(nominal=to)
     SourceRecord.objects.filter(pk__in=record_ids).update(nominal=to)
 
 

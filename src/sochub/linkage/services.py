@@ -40,7 +40,7 @@ from sochub.intel.validation import clean_text
 from sochub.partners.models import Agency
 
 from . import policies
-from .models import ImportBatch, ImportKind, ImportMapping, ImportStatus, SourceRecord
+from .models import ImportBatch, ImportKind, ImportMapping, ImportStatus, SourceRecord, new_fact_ref
 
 Progress = Callable[[str, int, int], None]
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
@@ -420,7 +420,7 @@ def import_run(*, actor: Actor, batch: ImportBatch, progress: Progress | None = 
         progress("Importing rows", counts["read"], max(total, counts["read"]))
     batch.read, batch.landed, batch.changed = counts["read"], counts["landed"], counts["changed"]
     batch.unchanged, batch.rejected = counts["unchanged"], counts["rejected"]
-    batch.blank = table.blank_rows
+    batch.blank = len(table.blank_rows)
     batch.rejects_path = str(rejects_path) if counts["rejected"] else ""
     if not counts["rejected"]:
         rejects_path.unlink(missing_ok=True)
@@ -452,3 +452,73 @@ def rejects_download(*, actor: Actor, batch: ImportBatch) -> Path:
         detail={"rejects": batch.rejected, "file": batch.file_name},
     )
     return Path(batch.rejects_path)
+
+
+def _values_from_facts(facts: list[dict[str, Any]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in facts:
+        kind = f["kind"]
+        if kind == FactKind.NAME and "surname" not in values:
+            words = str(f["value"]).split()
+            values["given_name"] = f["data"].get("given") or (words[0] if len(words) > 1 else "")
+            values["surname"] = f["data"].get("surname") or words[-1]
+            values["middle_names"] = " ".join(words[1:-1]) if not f["data"].get("given") else ""
+        elif kind == FactKind.ALIAS:
+            values.setdefault("alias", []).append(f["value"])
+        elif kind == FactKind.BIRTH_DATE:
+            values.setdefault("dob", f["key"])
+        elif kind == FactKind.SEX:
+            values.setdefault("gender", f["key"])
+        elif kind in (FactKind.PNC_ID, FactKind.NI_NUMBER, FactKind.PHONE):
+            values.setdefault(kind, f["key"])
+        elif kind == FactKind.ADDRESS and "address" not in values:
+            values["address"] = str(f["value"]).rsplit(",", 1)[0] if f["key"] else f["value"]
+            values["postcode"] = f["data"].get("postcode", "")
+    return values
+
+
+def source_records_adopt(*, actor: Actor, progress: Progress | None = None) -> int:
+    """Give facts recorded outside an import (the demo world, say) a source record per agency
+    reference, so resolution covers them too. Returns how many records were made."""
+    known = set(SourceRecord.objects.values_list("fact_ref", flat=True))
+    unreferenced = NominalFact.objects.filter(source_ref="").values_list("nominal_id", "agency_id").distinct()
+    for nominal_id, agency_id in list(unreferenced):  # recorded by hand: one reference per agency and nominal
+        NominalFact.objects.filter(nominal_id=nominal_id, agency_id=agency_id, source_ref="").update(
+            source_ref=new_fact_ref()
+        )
+    rows = NominalFact.objects.order_by("agency_id", "source_ref", "id").values(
+        "nominal_id", "agency_id", "source_ref", "kind", "value", "key", "data"
+    )
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for row in rows.iterator(chunk_size=5000):
+        if row["source_ref"] not in known:
+            groups.setdefault((row["agency_id"], row["source_ref"]), []).append(row)
+    pending = []
+    for (agency_id, ref), facts in groups.items():
+        values = _values_from_facts(facts)
+        if not values.get("surname"):
+            continue  # facts without a name (a marker recorded alone) are not a person's record
+        pending.append(
+            SourceRecord(
+                agency_id=agency_id,
+                kind=ImportKind.NOMINALS,
+                source_key=ref,
+                file_name="Recorded in SOC Hub",
+                row_number=0,
+                values=values,
+                fingerprint=hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest(),
+                nominal_id=facts[0]["nominal_id"],
+                fact_ref=ref,
+            )
+        )
+    for start in range(0, len(pending), 2000):
+        SourceRecord.objects.bulk_create(pending[start : start + 2000])
+        if progress:
+            progress("Source records for facts recorded in SOC Hub", min(start + 2000, len(pending)), len(pending))
+    audit.record(
+        actor=actor,
+        operation=Operation.COLLECTION,
+        object_type="source_record",
+        detail={"adopted": len(pending)},
+    )
+    return len(pending)

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import sochub.linkage.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -11,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('intel', '0003_search_indexes'),
+        ('intel', '0004_alter_nominalfact_source_ref'),
         ('jobs', '0002_initial'),
         ('partners', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -99,6 +100,7 @@ class Migration(migrations.Migration):
                 ('fingerprint', models.CharField(max_length=64)),
                 ('history', models.JSONField(blank=True, default=list)),
                 ('object_id', models.CharField(blank=True, help_text='What a non-person row created.', max_length=64)),
+                ('fact_ref', models.CharField(default=sochub.linkage.models.new_fact_ref, help_text='The source_ref of the facts built from it.', max_length=100, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('resolved_at', models.DateTimeField(blank=True, help_text='Last scored by resolution.', null=True)),
