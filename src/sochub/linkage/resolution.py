@@ -7,6 +7,7 @@ nominals so each nominal keeps its id. Every move is a ClusterChange, audited an
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -103,7 +104,7 @@ def resolution_run(
     new_ids = {str(r["pk"]) for r in records if r["resolved_at"] is None}
     incremental = bool(previous) and not (retrain or full)
     if previous and not retrain:
-        model = engine.LinkageModel.from_json(previous.model)
+        model = engine.LinkageModel.from_json(json.dumps(previous.model))
     else:
         step("Estimating the model from the data", 1, 4)
         model = engine.train(frame, engine=engine_name)
@@ -150,7 +151,7 @@ def resolution_run(
             )
         CandidatePair.objects.bulk_create(kept, batch_size=1000)
         SourceRecord.objects.filter(kind=ImportKind.NOMINALS).update(resolved_at=timezone.now())
-        run.model = model.to_json()
+        run.model = json.loads(model.to_json())
         run.retrained = not (previous and not retrain)
         run.incremental = incremental
         run.save()
