@@ -47,7 +47,11 @@ def write_partner_files(folder: Path, *, people: int = 240, shared: int = 90, se
     persons = []
     for n in range(people):
         male = rng.random() < 0.6
-        given = rng.choice(list(NICKNAMES)) if n % 9 == 0 else (fake.first_name_male() if male else fake.first_name_female())
+        given = (
+            rng.choice(list(NICKNAMES))
+            if n % 9 == 0
+            else (fake.first_name_male() if male else fake.first_name_female())
+        )
         persons.append(
             {
                 "given": given,
@@ -92,7 +96,17 @@ def write_partner_files(folder: Path, *, people: int = 240, shared: int = 90, se
                 dob = date(dob.year, dob.day, dob.month)
             postcode = p["postcode"] if rng.random() < 0.8 else Faker("en_GB").postcode()
             w.writerow(
-                [ref, given, surname.upper(), dob.strftime("%d/%m/%Y"), p["sex"], postcode, p["address"], p["ni"], p["phone"]]
+                [
+                    ref,
+                    given,
+                    surname.upper(),
+                    dob.strftime("%d/%m/%Y"),
+                    p["sex"],
+                    postcode,
+                    p["address"],
+                    p["ni"],
+                    p["phone"],
+                ]
             )
             out.truth[f"merseyside:{ref}"] = n
     return out

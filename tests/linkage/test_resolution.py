@@ -126,7 +126,11 @@ def test_judgements_override_the_model_now_and_in_later_runs(coordinator: User, 
     if apart is None:  # no uncertain pair in this data: take any two unlinked records
         a, b = SourceRecord.objects.order_by("pk")[:2]
         apart = CandidatePair.objects.create(
-            record_l=a, record_r=b, run=ResolutionRun.objects.first(), probability=0.6, match_weight=0.5,
+            record_l=a,
+            record_r=b,
+            run=ResolutionRun.objects.first(),
+            probability=0.6,
+            match_weight=0.5,
             status=PairStatus.REVIEW,
         )
     resolution.judgement_record(actor=act(coordinator), pair=apart, decision=Decision.SAME)

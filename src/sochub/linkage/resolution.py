@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from django.conf import settings
@@ -41,16 +41,25 @@ from .models import (
 )
 
 Progress = Callable[[str, int, int], None]
-FIELDS = ("given_name", "middle_names", "surname", "dob", "postcode", "address", "pnc_id", "ni_number", "phone", "gender")
+FIELDS = (
+    "given_name",
+    "middle_names",
+    "surname",
+    "dob",
+    "postcode",
+    "address",
+    "pnc_id",
+    "ni_number",
+    "phone",
+    "gender",
+)
 
 
-def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+def _records_frame(records: list[Any]) -> pd.DataFrame:
     rows = []
     for r in records:
         v = r["values"]
-        rows.append(
-            {"unique_id": str(r["pk"]), "source_dataset": r["agency__code"], **{f: v.get(f) for f in FIELDS}}
-        )
+        rows.append({"unique_id": str(r["pk"]), "source_dataset": r["agency__code"], **{f: v.get(f) for f in FIELDS}})
     return pd.DataFrame(rows, columns=["unique_id", "source_dataset", *FIELDS])
 
 
@@ -127,7 +136,7 @@ def resolution_run(
         stale.delete()
         judged = labels()
         kept = []
-        for row in pairs.to_dict("records"):
+        for row in cast(list[dict[str, Any]], pairs.to_dict("records")):
             left, right = _ordered(int(row["unique_id_l"]), int(row["unique_id_r"]))
             p = float(row["match_probability"])
             decision = judged.get((left, right))
@@ -213,9 +222,7 @@ def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str,
     """
     link_threshold = run.link_threshold if run else settings.SOCHUB_LINK_THRESHOLD
     cluster_of = _clusters(link_threshold)
-    current = dict(
-        SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", "nominal_id")
-    )
+    current = dict(SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", "nominal_id"))
     members: dict[str, list[int]] = defaultdict(list)
     for rec, cl in cluster_of.items():
         members[cl].append(rec)
@@ -314,7 +321,9 @@ def change_reverse(*, actor: Actor, change: ClusterChange, reason: str) -> Clust
         back.merged_into, back.merged_at = None, None
         back.save(update_fields=["merged_into", "merged_at"])
     stay = list(
-        SourceRecord.objects.filter(nominal=change.to_nominal).exclude(pk__in=change.records).values_list("pk", flat=True)
+        SourceRecord.objects.filter(nominal=change.to_nominal)
+        .exclude(pk__in=change.records)
+        .values_list("pk", flat=True)
     )
     rejoin = list(SourceRecord.objects.filter(nominal=back).values_list("pk", flat=True))
     label = Decision.DIFFERENT if change.kind == ChangeKind.MERGE else Decision.SAME

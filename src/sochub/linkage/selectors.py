@@ -47,6 +47,8 @@ def review_queue(user: User) -> QuerySet[CandidatePair]:
 
 def review_waiting_elsewhere(user: User) -> int:
     """Pairs in review that involve the user's agency but need someone who can see both records."""
+    if user.agency_id is None:
+        return 0
     own = SourceRecord.objects.filter(agency_id=user.agency_id).values("pk")
     mine = CandidatePair.objects.filter(status=PairStatus.REVIEW).filter(Q(record_l__in=own) | Q(record_r__in=own))
     return mine.exclude(pk__in=policies.reviewable_pairs(user).values("pk")).count()

@@ -492,7 +492,7 @@ def source_records_adopt(*, actor: Actor, progress: Progress | None = None) -> i
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for row in rows.iterator(chunk_size=5000):
         if row["source_ref"] not in known:
-            groups.setdefault((row["agency_id"], row["source_ref"]), []).append(row)
+            groups.setdefault((row["agency_id"], row["source_ref"]), []).append(dict(row))
     pending = []
     for (agency_id, ref), facts in groups.items():
         values = _values_from_facts(facts)

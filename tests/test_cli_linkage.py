@@ -1,0 +1,130 @@
+"""``sochub import``, ``resolve``, ``link`` and ``link-evaluate`` as real subprocesses."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.linkage.partner_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles, write_partner_files
+from tests.test_cli import run
+
+COLUMNS = (("First name", "Forename"), ("Surname", "Family name"), ("Date of birth", "DOB"), ("Postcode", "Post Code"))
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> PartnerFiles:
+    return write_partner_files(tmp_path_factory.mktemp("files"), people=160, shared=60)
+
+
+@pytest.fixture(scope="module")
+def var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("var")
+    run(["migrate"], path)
+    run(["createuser", "boss", "--agency", "nca", "--role", "system_admin", "--vetting", "SC"], path)
+    run(
+        [
+            "createuser",
+            "nwcoord",
+            "--agency",
+            "nwrocu",
+            "--role",
+            "coordinator",
+            "--role",
+            "analyst",
+            "--region",
+            "north-west",
+            "--vetting",
+            "NPPV3",
+            "--as",
+            "boss",
+        ],
+        path,
+    )
+    return path
+
+
+def test_import_then_resolve(var: Path, files: PartnerFiles, tmp_path: Path) -> None:
+    gmp_map, mersey_map = tmp_path / "gmp.yaml", tmp_path / "mersey.yaml"
+    gmp_map.write_text(GMP_MAPPING)
+    mersey_map.write_text(MERSEY_MAPPING)
+    out = run(
+        ["import", "nominals", str(files.gmp), "--agency", "nwrocu", "--mapping", str(gmp_map), "--as", "nwcoord"], var
+    )
+    assert "3 rejected" in out.stdout and "Rejected rows, with the reason for each" in out.stdout
+    rejects = Path(out.stdout.split("reason for each: ")[1].splitlines()[0])
+    assert rejects.exists() and "rejection_reasons" in rejects.read_text()
+    again = run(
+        ["import", "nominals", str(files.gmp), "--agency", "nwrocu", "--mapping", str(gmp_map), "--as", "nwcoord"], var
+    )
+    assert " 0 landed" in again.stdout and "0 changed" in again.stdout
+    run(
+        [
+            "import",
+            "nominals",
+            str(files.mersey),
+            "--agency",
+            "nwrocu",
+            "--mapping",
+            str(mersey_map),
+            "--as",
+            "nwcoord",
+        ],
+        var,
+    )
+    resolved = run(["resolve", "--as", "nwcoord"], var)
+    assert "merges:" in resolved.stdout
+    merges = int(resolved.stdout.split("merges:")[1].split()[0].replace(",", ""))
+    assert merges >= 40
+
+
+def test_import_refuses_with_a_clear_reason(var: Path, files: PartnerFiles) -> None:
+    wrong = run(["import", "nominals", str(files.gmp), "--agency", "hmrc", "--as", "nwcoord"], var, check=False)
+    assert wrong.returncode == 2 and "may not import" in wrong.stderr
+    missing = run(["import", "nominals", "/nonexistent.csv", "--agency", "nwrocu", "--as", "nwcoord"], var, check=False)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_link_and_evaluate_files_without_a_database(files: PartnerFiles, tmp_path: Path) -> None:
+    truth = tmp_path / "truth.csv"
+    inputs = []
+    for path, source, enc, delim in ((files.gmp, "gmp", "utf-8", ","), (files.mersey, "merseyside", "cp1252", ";")):
+        with path.open(encoding=enc, newline="") as f:
+            rows = list(csv.DictReader(f, delimiter=delim))
+        target = tmp_path / f"{source}.csv"
+        key = "Record ID" if source == "gmp" else "Ref"
+        with target.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["record_id", "first_name", "surname", "dob", "postcode"])
+            for r in rows:
+                w.writerow([r[key], *(r.get(a, r.get(b)) for a, b in COLUMNS)])
+        inputs.append(str(target))
+    with truth.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["record_id", "entity_id"])
+        for k, person in files.truth.items():
+            w.writerow([k.split(":", 1)[1], person])
+    clusters = tmp_path / "clusters.csv"
+    out = run(["link", *inputs, "--out", str(clusters)], tmp_path / "novar")
+    assert "Wrote" in out.stdout and not (tmp_path / "novar").exists()
+    with clusters.open() as f:
+        rows = list(csv.DictReader(f))
+    assert {"record_id", "cluster_id", "match_probability"} <= set(rows[0])
+    assert len(rows) == len(files.truth)
+    evaluated = run(
+        ["link-evaluate", "--clusters", str(clusters), "--truth", str(truth), "--out-dir", str(tmp_path)],
+        tmp_path / "novar",
+    )
+    f1 = float(evaluated.stdout.split("F1 ")[1].split()[0])
+    assert f1 >= 0.85
+    assert (tmp_path / "false_negatives.csv").exists()
+
+
+def test_link_help_states_the_engine_default_threshold() -> None:
+    from sochub.cli import LINK_DEFAULT_THRESHOLD
+    from sochub.engine.linkage import DEFAULT_THRESHOLD
+
+    assert LINK_DEFAULT_THRESHOLD == DEFAULT_THRESHOLD
+    out = run(["link", "--help"], Path("/nonexistent"))
+    assert f"default: {DEFAULT_THRESHOLD}" in out.stdout.replace("\n", " ").replace("  ", " ")
