@@ -40,7 +40,16 @@ from sochub.intel.validation import clean_text
 from sochub.partners.models import Agency
 
 from . import policies
-from .models import ImportBatch, ImportKind, ImportMapping, ImportStatus, SourceRecord, new_fact_ref
+from .models import (
+    Decision,
+    ImportBatch,
+    ImportKind,
+    ImportMapping,
+    ImportStatus,
+    MatchJudgement,
+    SourceRecord,
+    new_fact_ref,
+)
 
 Progress = Callable[[str, int, int], None]
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
@@ -515,6 +524,23 @@ def source_records_adopt(*, actor: Actor, progress: Progress | None = None) -> i
         SourceRecord.objects.bulk_create(pending[start : start + 2000])
         if progress:
             progress("Source records for facts recorded in SOC Hub", min(start + 2000, len(pending)), len(pending))
+    # Records someone already put on one nominal were linked by a person: keep that as a label.
+    first_of: dict[Any, int] = {}
+    labels = []
+    for pk, nominal_id in sorted((r.pk, r.nominal_id) for r in pending):
+        if nominal_id in first_of:
+            labels.append(
+                MatchJudgement(
+                    record_l_id=first_of[nominal_id],
+                    record_r_id=pk,
+                    decision=Decision.SAME,
+                    reason="Recorded on one nominal before resolution",
+                    decided_by=actor.user,
+                )
+            )
+        else:
+            first_of[nominal_id] = pk
+    MatchJudgement.objects.bulk_create(labels, batch_size=2000)
     audit.record(
         actor=actor,
         operation=Operation.COLLECTION,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, intel, partners
+from .views import audit, auth, intel, linkage, partners
 
 app_name = "web"
 
@@ -25,4 +25,14 @@ urlpatterns = [
     path("audit/", audit.audit_search, name="audit_search"),
     path("audit/verify/", audit.audit_verify_start, name="audit_verify"),
     path("jobs/<int:job_id>/", audit.job_detail, name="job_detail"),
+    path("imports/", linkage.import_list, name="import_list"),
+    path("imports/new/", linkage.import_new, name="import_new"),
+    path("imports/<int:batch_id>/", linkage.import_detail, name="import_detail"),
+    path("imports/<int:batch_id>/mapping/", linkage.import_mapping, name="import_mapping"),
+    path("imports/<int:batch_id>/rejects.csv", linkage.import_rejects, name="import_rejects"),
+    path("resolution/", linkage.resolution_overview, name="resolution"),
+    path("resolution/run/", linkage.resolution_start, name="resolution_start"),
+    path("resolution/review/", linkage.review_queue, name="review_queue"),
+    path("resolution/review/<int:pair_id>/", linkage.review_pair, name="review_pair"),
+    path("resolution/changes/<int:change_id>/reverse/", linkage.change_reverse, name="change_reverse"),
 ]

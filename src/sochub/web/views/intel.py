@@ -15,6 +15,7 @@ from sochub.audit import services as audit
 from sochub.audit.models import AuditEvent, Operation
 from sochub.intel import selectors, services
 from sochub.intel.models import FactKind, OCGStatus
+from sochub.linkage import selectors as linkage_selectors
 
 from .common import PURPOSE_SESSION_KEY, actor_for, current_user, error_list, intel_user, render, signed_in
 
@@ -112,7 +113,13 @@ def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
     return render(
         request,
         "intel/nominal_detail.html",
-        {"p": profile, "FactKind": FactKind, "audit_rows": audit_rows, "purpose": actor_for(request).purpose},
+        {
+            "p": profile,
+            "FactKind": FactKind,
+            "audit_rows": audit_rows,
+            "purpose": actor_for(request).purpose,
+            "sources": linkage_selectors.nominal_sources(user, nominal),
+        },
     )
 
 
