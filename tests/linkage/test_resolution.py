@@ -74,7 +74,8 @@ def test_resolution_makes_one_nominal_per_person_across_agencies(coordinator: Us
         }
     change = ClusterChange.objects.filter(kind=ChangeKind.MERGE).first()
     assert change is not None and change.absorbed
-    assert AuditEvent.objects.filter(operation="combination", object_type="nominal").count() >= run.stats["merges"]
+    event = AuditEvent.objects.filter(operation="combination", object_type="nominal").get()
+    assert event.detail["merges"] == run.stats["merges"] and str(change.to_nominal_id) in event.object_ids
 
 
 def test_nominal_ids_are_stable_when_new_records_arrive(

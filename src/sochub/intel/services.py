@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sochub.audit import services as audit
@@ -30,9 +31,11 @@ from .models import (
     Nominal,
     NominalFact,
     OCGMembership,
+    Premises,
     Share,
     SourceEvaluation,
     ThreatCategory,
+    Vehicle,
 )
 from .validation import clean_date, clean_text, fact_value_and_key
 
@@ -201,21 +204,56 @@ def nominal_absorb_links(*, keep: Nominal, absorb: Nominal) -> None:
 
     Callers check permission and write the audit row: a manual merge and record linkage both use it.
     """
-    Association.objects.filter(nominal_a=absorb).update(nominal_a=keep)
-    Association.objects.filter(nominal_b=absorb).update(nominal_b=keep)
-    for m in OCGMembership.objects.filter(nominal=absorb):
-        if OCGMembership.objects.filter(ocg=m.ocg, nominal=keep).exists():
-            m.delete()
+    nominals_absorb_links({absorb.pk: keep.pk})
+
+
+def nominals_absorb_links(keep_of: dict[Any, Any]) -> None:
+    """``nominal_absorb_links`` for many nominals at once: {absorbed id: kept id}.
+
+    Resolution merges thousands of nominals in one run, so this moves links in bulk.
+    """
+    if not keep_of:
+        return
+    ids = list(keep_of)
+    moved = []
+    for a in Association.objects.filter(Q(nominal_a_id__in=ids) | Q(nominal_b_id__in=ids)):
+        a.nominal_a_id = keep_of.get(a.nominal_a_id, a.nominal_a_id)
+        a.nominal_b_id = keep_of.get(a.nominal_b_id, a.nominal_b_id)
+        moved.append(a)
+    Association.objects.bulk_update(moved, ["nominal_a", "nominal_b"], batch_size=500)
+    memberships = list(OCGMembership.objects.filter(nominal_id__in=ids))
+    held = set(
+        OCGMembership.objects.filter(nominal_id__in=set(keep_of.values())).values_list("ocg_id", "nominal_id")
+    )
+    stay, drop = [], []
+    for m in memberships:
+        target = keep_of[m.nominal_id]
+        if (m.ocg_id, target) in held:
+            drop.append(m.pk)
         else:
-            m.nominal = keep
-            m.save(update_fields=["nominal"])
-    Share.objects.filter(nominal=absorb).update(nominal=keep)
-    for rel in ("intelligence", "premises", "vehicles"):
-        for obj in getattr(absorb, rel).all():
-            getattr(obj, "subjects" if rel == "intelligence" else "nominals").add(keep)
-    absorb.merged_into = keep
-    absorb.merged_at = timezone.now()
-    absorb.save(update_fields=["merged_into", "merged_at"])
+            m.nominal_id = target
+            held.add((m.ocg_id, target))
+            stay.append(m)
+    OCGMembership.objects.filter(pk__in=drop).delete()
+    OCGMembership.objects.bulk_update(stay, ["nominal"], batch_size=500)
+    shares = list(Share.objects.filter(nominal_id__in=ids))
+    for share in shares:
+        share.nominal_id = keep_of[share.nominal_id]
+    Share.objects.bulk_update(shares, ["nominal"], batch_size=500)
+    for through, owner in (
+        (IntelligenceRecord.subjects.through, "intelligencerecord_id"),
+        (Premises.nominals.through, "premises_id"),
+        (Vehicle.nominals.through, "vehicle_id"),
+    ):
+        rows = through.objects.filter(nominal_id__in=ids).values_list(owner, "nominal_id")
+        through.objects.bulk_create(
+            [through(**{owner: o, "nominal_id": keep_of[n]}) for o, n in rows], ignore_conflicts=True
+        )
+    now = timezone.now()
+    absorbed = list(Nominal.objects.filter(pk__in=ids))
+    for n in absorbed:
+        n.merged_into_id, n.merged_at = keep_of[n.pk], now
+    Nominal.objects.bulk_update(absorbed, ["merged_into", "merged_at"], batch_size=500)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import pandas as pd
@@ -24,7 +24,7 @@ from sochub.audit.context import Actor
 from sochub.audit.models import Operation
 from sochub.engine import linkage as engine
 from sochub.intel.models import NameToken, Nominal, NominalFact
-from sochub.intel.services import nominal_absorb_links
+from sochub.intel.services import nominals_absorb_links
 from sochub.intel.validation import clean_text
 
 from . import policies
@@ -199,34 +199,42 @@ def _clusters(link_threshold: float) -> dict[int, str]:
     return {int(u): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
 
 
-def _move_records(record_ids: list[int], to: Nominal) -> None:
-    for agency_id, ref in SourceRecord.objects.filter(pk__in=record_ids).values_list("agency_id", "fact_ref"):
-        facts = NominalFact.objects.filter(source_ref=ref, agency_id=agency_id)
-        facts.update(nominal=to)
-        NameToken.objects.filter(fact__in=facts).update(nominal=to)
-    SourceRecord.objects.filter(pk__in=record_ids).update(nominal=to)
+def _chunks(items: list[Any], size: int = 5000) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
-def _absorb_if_empty(nominal: Nominal, into: Nominal) -> bool:
-    if nominal.pk == into.pk or nominal.facts.exists() or nominal.source_records.exists():
-        return False
-    nominal_absorb_links(keep=into, absorb=nominal)
-    return True
+def _move_records(moves: dict[int, Any]) -> None:
+    """{source record id: nominal id}: each record, its facts and their name tokens move there."""
+    records = []
+    for chunk in _chunks(list(moves)):
+        records += list(SourceRecord.objects.filter(pk__in=chunk).only("pk", "agency_id", "fact_ref"))
+    dst_of = {(r.agency_id, r.fact_ref): moves[r.pk] for r in records}
+    facts = []
+    for chunk in _chunks([r.fact_ref for r in records]):
+        for fact in NominalFact.objects.filter(source_ref__in=chunk).only("pk", "agency_id", "source_ref"):
+            if (fact.agency_id, fact.source_ref) in dst_of:
+                fact.nominal_id = dst_of[(fact.agency_id, fact.source_ref)]
+                facts.append(fact)
+    NominalFact.objects.bulk_update(facts, ["nominal"], batch_size=500)
+    nominal_of_fact = {f.pk: f.nominal_id for f in facts}
+    tokens = []
+    for chunk in _chunks(list(nominal_of_fact)):
+        for token in NameToken.objects.filter(fact_id__in=chunk).only("pk", "fact_id"):
+            token.nominal_id = nominal_of_fact[token.fact_id]
+            tokens.append(token)
+    NameToken.objects.bulk_update(tokens, ["nominal"], batch_size=500)
+    for r in records:
+        r.nominal_id = moves[r.pk]
+    SourceRecord.objects.bulk_update(records, ["nominal"], batch_size=500)
 
 
-def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str, int]:
-    """Move source records so that each cluster is one nominal, keeping ids stable.
-
-    A cluster keeps the nominal that already holds most of its records (the oldest on a tie);
-    a nominal is kept by one cluster only, so a cluster that splits off gets a new nominal.
-    """
-    link_threshold = run.link_threshold if run else settings.SOCHUB_LINK_THRESHOLD
-    cluster_of = _clusters(link_threshold)
-    current = dict(SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", "nominal_id"))
-    members: dict[str, list[int]] = defaultdict(list)
-    for rec, cl in cluster_of.items():
-        members[cl].append(rec)
-    created = {n.pk: n.created_at for n in Nominal.objects.filter(pk__in=set(current.values()) - {None})}
+def _targets(members: dict[str, list[int]], current: dict[int, Any]) -> dict[str, Any]:
+    """Which nominal each cluster keeps: the one holding most of its records (the oldest on a
+    tie); a nominal is kept by one cluster only, so a cluster that splits off gets a new one."""
+    created = {}
+    for chunk in _chunks(list(set(current.values()) - {None})):
+        created.update(dict(Nominal.objects.filter(pk__in=chunk).values_list("pk", "created_at")))
     candidates = []
     for cl, recs in members.items():
         for nominal_id, count in Counter(current[r] for r in recs if current[r]).items():
@@ -237,40 +245,69 @@ def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str,
         if cl not in target and nominal_id not in taken:
             target[cl] = nominal_id
             taken.add(nominal_id)
+    return target
+
+
+def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str, int]:
+    """Move source records so that each cluster is one nominal, keeping nominal ids stable.
+
+    Every move is kept as a ClusterChange; a nominal left with no records or facts is merged
+    into the one that took its records, and its id then redirects there.
+    """
+    link_threshold = run.link_threshold if run else settings.SOCHUB_LINK_THRESHOLD
+    cluster_of = _clusters(link_threshold)
+    current = dict(SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", "nominal_id"))
+    members: dict[str, list[int]] = defaultdict(list)
+    for rec, cl in cluster_of.items():
+        members[cl].append(rec)
+    target = _targets(members, current)
     counts = {"merges": 0, "splits": 0, "new_nominals": 0}
+    new_nominals = [Nominal() for cl in members if cl not in target]
+    Nominal.objects.bulk_create(new_nominals)
+    counts["new_nominals"] = len(new_nominals)
+    for cl, nominal in zip([cl for cl in members if cl not in target], new_nominals, strict=True):
+        target[cl] = nominal.pk
     moves: dict[tuple[Any, Any], list[int]] = defaultdict(list)
     for cl, recs in members.items():
-        if cl not in target:
-            target[cl] = Nominal.objects.create().pk
-            counts["new_nominals"] += 1
         for r in recs:
             if current[r] != target[cl]:
                 moves[(current[r], target[cl])].append(r)
-    for (src_id, dst_id), recs in sorted(moves.items(), key=lambda kv: str(kv[0])):
-        dst = Nominal.objects.get(pk=dst_id)
-        _move_records(recs, dst)
-        src = Nominal.objects.filter(pk=src_id).first() if src_id else None
-        absorbed = bool(src) and _absorb_if_empty(src, dst)  # type: ignore[arg-type]
-        kind = ChangeKind.MERGE if absorbed or src is None else ChangeKind.SPLIT
+    if not moves:
+        return counts
+    _move_records({r: dst for (_, dst), recs in moves.items() for r in recs})
+    sources = {src for src, _ in moves}
+    still_held = set(NominalFact.objects.filter(nominal_id__in=sources).values_list("nominal_id", flat=True))
+    still_held |= set(SourceRecord.objects.filter(nominal_id__in=sources).values_list("nominal_id", flat=True))
+    keep_of: dict[Any, Any] = {}
+    changes = []
+    for (src, dst), recs in sorted(moves.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        absorbed = src not in still_held and src not in keep_of
+        if absorbed:
+            keep_of[src] = dst
+        kind = ChangeKind.MERGE if absorbed else ChangeKind.SPLIT
         counts["merges" if kind == ChangeKind.MERGE else "splits"] += 1
-        change = ClusterChange.objects.create(
-            run=run,
-            kind=kind,
-            records=sorted(recs),
-            from_nominal=src,
-            to_nominal=dst,
-            absorbed=absorbed,
-            reason=reason,
-            made_by=actor.user,
+        changes.append(
+            ClusterChange(
+                run=run,
+                kind=kind,
+                records=sorted(recs),
+                from_nominal_id=src,
+                to_nominal_id=dst,
+                absorbed=absorbed,
+                reason=reason,
+                made_by=actor.user,
+            )
         )
-        audit.record(
-            actor=actor,
-            operation=Operation.COMBINATION,
-            object_type="nominal",
-            object_ids=[str(dst.pk), *([str(src.pk)] if src else [])],
-            purpose=reason,
-            detail={"change": change.pk, "kind": kind, "records": sorted(recs)},
-        )
+    nominals_absorb_links(keep_of)
+    ClusterChange.objects.bulk_create(changes, batch_size=500)
+    audit.record(
+        actor=actor,
+        operation=Operation.COMBINATION,
+        object_type="nominal",
+        object_ids=sorted({str(n) for pair in moves for n in pair}),
+        purpose=reason,
+        detail={**counts, "changes": [c.pk for c in changes], "records_moved": sum(len(r) for r in moves.values())},
+    )
     return counts
 
 
@@ -340,7 +377,7 @@ def change_reverse(*, actor: Actor, change: ClusterChange, reason: str) -> Clust
             for m, o in pairs
         ]
     )
-    _move_records(list(change.records), back)
+    _move_records(dict.fromkeys(change.records, back.pk))
     reversal = ClusterChange.objects.create(
         kind=ChangeKind.REVERSAL,
         records=change.records,
