@@ -99,7 +99,7 @@ def link_files(
         "sources": int(records["source_dataset"].nunique()) if several else 1,
         "pairs_scored": len(pairs),
         "links": int((pairs["match_probability"] >= threshold).sum()),
-        "clusters": int(len(sizes)),
+        "clusters": len(sizes),
         "records_in_multi_record_clusters": int(sizes[sizes > 1].sum()),
         "threshold": threshold,
         "seconds": {k: round(v, 2) for k, v in timings.items()},

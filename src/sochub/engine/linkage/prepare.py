@@ -204,8 +204,9 @@ def _postcodes(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Vectorised with Arrow because postcodes are nearly unique per person (no gain from distinct values).
     """
-    arr = pa.array(values.astype(object).where(values.notna(), None).to_numpy(dtype=object), type=pa.string(),
-                   from_pandas=True)
+    arr = pa.array(
+        values.astype(object).where(values.notna(), None).to_numpy(dtype=object), type=pa.string(), from_pandas=True
+    )
     up = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
     ascii_ok = pc.fill_null(pc.string_is_ascii(up), True)
     if not pc.all(ascii_ok).as_py():  # rare accented input: fold in Python
@@ -215,21 +216,29 @@ def _postcodes(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     cand = pc.binary_join_element_wise(
         pc.utf8_slice_codeunits(compact, 0, -3), pc.utf8_slice_codeunits(compact, -3), " "
     )
-    valid = pc.fill_null(pc.and_(pc.greater_equal(pc.utf8_length(compact), 5),
-                                 pc.match_substring_regex(cand, POSTCODE_RE.pattern)), False)
+    valid = pc.fill_null(
+        pc.and_(pc.greater_equal(pc.utf8_length(compact), 5), pc.match_substring_regex(cand, POSTCODE_RE.pattern)),
+        False,
+    )
     full = pc.if_else(valid, cand, compact)
     full = pc.if_else(pc.equal(pc.utf8_length(full), 0), pa.scalar(None, pa.string()), full)
-    parts = pc.extract_regex(pc.if_else(valid, cand, pa.scalar(None, pa.string())),
-                             r"^(?P<district>[A-Z]{1,2}[0-9][A-Z0-9]?) (?P<digit>[0-9])")
+    parts = pc.extract_regex(
+        pc.if_else(valid, cand, pa.scalar(None, pa.string())),
+        r"^(?P<district>[A-Z]{1,2}[0-9][A-Z0-9]?) (?P<digit>[0-9])",
+    )
     district = pc.struct_field(parts, "district")
     sector = pc.binary_join_element_wise(district, pc.struct_field(parts, "digit"), " ")
-    return (full.to_numpy(zero_copy_only=False).astype(object), _nullify(district.to_numpy(zero_copy_only=False)),
-            _nullify(sector.to_numpy(zero_copy_only=False)))
+    return (
+        full.to_numpy(zero_copy_only=False).astype(object),
+        _nullify(district.to_numpy(zero_copy_only=False)),
+        _nullify(sector.to_numpy(zero_copy_only=False)),
+    )
 
 
 def _nullify(arr: np.ndarray) -> np.ndarray:
-    out = np.asarray(arr, dtype=object)
-    return np.where(pd.isna(out), None, out)
+    out = np.asarray(arr, dtype=object).copy()
+    out[pd.isna(out)] = None
+    return out
 
 
 def _address(df: pd.DataFrame, first_col: Any) -> np.ndarray:
@@ -239,14 +248,14 @@ def _address(df: pd.DataFrame, first_col: Any) -> np.ndarray:
     parts += [keys[k] for k in _ADDRESS_MORE if k in keys and keys[k] != first_col]
     joined = None
     for c in parts:
-        col = df[c].astype("string").str.strip().replace("", pd.NA)
+        col = df[c].astype("string").str.strip().mask(lambda x: x == "")
         joined = col if joined is None else joined.str.cat(col, sep=" ", na_rep="").str.strip()
     assert joined is not None
 
     def clean(s: str) -> str | None:
         return _SPACES.sub(" ", _ADDR_JUNK.sub(" ", fold(s))).strip() or None
 
-    return _map_distinct(joined.replace("", pd.NA).astype(object), clean)
+    return _map_distinct(joined.mask(joined == "").astype(object), clean)
 
 
 def _gender(s: str) -> str | None:
@@ -279,7 +288,7 @@ def prepare(
     res["unique_id"] = ids.astype(object)
     sd = src("source_dataset")
     if sd is not None:
-        sdv = sd.astype("string").str.strip().replace("", pd.NA)
+        sdv = sd.astype("string").str.strip().mask(lambda x: x == "")
         if source_dataset is not None:
             sdv = sdv.fillna(source_dataset)
         res["source_dataset"] = _nullify(sdv.to_numpy(dtype=object))
@@ -315,8 +324,12 @@ def prepare(
             unreadable["dob"] = bad
         res["dob"] = d.take([v.isoformat() if v else None for v in dates])
         epoch = date(1970, 1, 1)
-        for name, fn in (("dob_year", lambda v: v.year), ("dob_month", lambda v: v.month),
-                         ("dob_day", lambda v: v.day), ("dob_days", lambda v: (v - epoch).days)):
+        for name, fn in (
+            ("dob_year", lambda v: v.year),
+            ("dob_month", lambda v: v.month),
+            ("dob_day", lambda v: v.day),
+            ("dob_days", lambda v: (v - epoch).days),
+        ):
             dob_cols[name] = pd.array(d.take([fn(v) if v else None for v in dates]), dtype="Int32")
     else:
         res["dob"] = empty
