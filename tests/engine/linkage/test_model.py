@@ -5,6 +5,7 @@ import pytest
 
 from sochub.engine.linkage import (
     DEFAULT_THRESHOLD,
+    FAMILY_CAP,
     LinkageModel,
     cluster,
     contributions,
@@ -92,3 +93,32 @@ def test_touching_scores_only_pairs_with_a_new_record(records: pd.DataFrame, mod
     full = predict(records, model, threshold=0.0)
     involving = full[full["unique_id_l"].isin(new_ids) | full["unique_id_r"].isin(new_ids)]
     assert len(pairs) == len(involving)
+
+
+def test_relatives_at_one_address_are_left_for_an_analyst(people: pd.DataFrame, model: LinkageModel) -> None:
+    """Brothers, and a father and son of the same name, share a rare surname and a postcode."""
+    home = {"surname": "Wojciechowski", "postcode": "BD5 1GY", "gender": "M"}
+    frame = pd.concat(
+        [
+            people.drop(columns="entity_id"),
+            pd.DataFrame(
+                [
+                    {"unique_id": "b1", "first_name": "Piotr", "dob": "1980-08-08", **home},
+                    {"unique_id": "b2", "first_name": "Tomasz", "dob": "1982-09-16", **home},
+                    {"unique_id": "f1", "first_name": "Marek", "dob": "1955-01-30", **home},
+                    {"unique_id": "f2", "first_name": "Marek", "dob": "1988-04-02", **home},
+                    {"unique_id": "d1", "first_name": "Piotr", "dob": "1980-08-08", **home, "postcode": "BD5 1GZ"},
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    pairs = predict(prepare(frame), model, threshold=0.0, explain=True)
+    assert _prob(pairs, "b1", "b2") <= FAMILY_CAP < DEFAULT_THRESHOLD
+    assert _prob(pairs, "f1", "f2") <= FAMILY_CAP
+    assert _prob(pairs, "b1", "d1") > DEFAULT_THRESHOLD  # the same man, one postcode letter apart
+    planted = pairs[pairs.unique_id_l.isin(["b1", "b2", "f1", "f2"]) & pairs.unique_id_r.isin(["b1", "b2", "f1", "f2"])]
+    row = planted[planted.guard != ""].iloc[0]
+    steps = contributions(model, row.to_dict())
+    assert steps[-1]["comparison"] == "Family guard" and steps[-1]["match_weight"] < 0
+    assert abs(sum(s["match_weight"] for s in steps) - row["match_weight"]) < 1e-6

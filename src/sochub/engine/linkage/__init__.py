@@ -7,12 +7,13 @@ Runs on DuckDB by default and on Spark (engine="spark") with the same trained mo
 from .cluster import cluster
 from .evaluate import Evaluation, evaluate
 from .files import link_files
-from .model import DEFAULT_THRESHOLD, LinkageModel, blocking_rules, contributions, predict, train
+from .model import DEFAULT_THRESHOLD, FAMILY_CAP, LinkageModel, blocking_rules, contributions, predict, train
 from .prepare import CANONICAL, prepare
 
 __all__ = [
     "CANONICAL",
     "DEFAULT_THRESHOLD",
+    "FAMILY_CAP",
     "Evaluation",
     "LinkageModel",
     "blocking_rules",

@@ -442,7 +442,83 @@ def predict(
         out = linker.misc.query_sql(sql, output_type="pandas")
     if engine == "spark":
         out = out.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
-    return out
+    return family_guard(out, records)
+
+
+# Relatives share a surname and an address, which Fellegi-Sunter's independence assumption counts
+# twice: brothers at one postcode with a rare surname score as near-certain matches, and so do a
+# father and son of the same name. A real duplicate seldom has a clearly different given name, or a
+# date of birth years apart, so such pairs are never linked by the model alone: their probability is
+# capped inside the review band for an analyst to decide.
+FAMILY_CAP = 0.6
+FAMILY_YEARS = 5
+FAMILY_LEVELS = {
+    "names": "Given names clearly differ (relatives?): left for an analyst",
+    "dates": f"Dates of birth over {FAMILY_YEARS} years apart (parent and child?): left for an analyst",
+}
+
+
+def family_guard(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """Cap the probability of likely relatives; record why in `guard`/`guard_weight`."""
+    pairs = pairs.copy()
+    pairs["guard_weight"] = 0.0
+    pairs["guard"] = ""
+    if pairs.empty or not {"given_canon", "given_init", "dob_days"} <= set(records.columns):
+        return pairs
+    cap_weight = math.log2(FAMILY_CAP / (1 - FAMILY_CAP))
+    high = pairs.index[pairs["match_weight"] > cap_weight]
+    if high.empty:
+        return pairs
+    cols = ["given_name", "given_canon", "given_init", "dob_days", "dob_year", "dob_month", "dob_day"]
+    cols += [c for c in ("middle_names",) if c in records.columns]
+    side = records.set_index(records["unique_id"].astype(str))[cols]
+    left = side.reindex(pairs.loc[high, "unique_id_l"].astype(str)).reset_index(drop=True)
+    right = side.reindex(pairs.loc[high, "unique_id_r"].astype(str)).reset_index(drop=True)
+    from rapidfuzz.distance import OSA, JaroWinkler
+    from rapidfuzz.process import cpdist
+
+    given_l = left["given_name"].fillna("").astype(str)
+    given_r = right["given_name"].fillna("").astype(str)
+    similarity = cpdist(given_l.tolist(), given_r.tolist(), scorer=JaroWinkler.normalized_similarity, workers=1)
+    upper_l, upper_r = given_l.str.upper(), given_r.str.upper()
+    edits = cpdist(upper_l.tolist(), upper_r.tolist(), scorer=OSA.distance, workers=1)
+    longest = pd.concat([upper_l.str.len(), upper_r.str.len()], axis=1).max(axis=1).to_numpy()
+    typos = (edits <= 1) | ((edits <= 2) & (longest >= 4))  # a slip on each side still reads as the same name
+    initial_only = (given_l.str.len() <= 1) | (given_r.str.len() <= 1)
+    if "middle_names" in left:
+        middle_l = left["middle_names"].fillna("").astype(str)
+        middle_r = right["middle_names"].fillna("").astype(str)
+        in_middle = pd.Series(
+            [
+                bool(a) and (a in mr.split() or b in ml.split())
+                for a, b, ml, mr in zip(given_l, given_r, middle_l, middle_r, strict=True)
+            ]
+        )
+    else:
+        in_middle = pd.Series(False, index=left.index)
+    names_differ = (
+        left["given_canon"].notna()
+        & right["given_canon"].notna()
+        & (left["given_canon"] != right["given_canon"])
+        & ~(initial_only & (left["given_init"] == right["given_init"]))
+        & ~in_middle
+        & (similarity < 0.8)
+        & ~typos
+    )
+    transposed = (left["dob_day"] == right["dob_month"]) & (left["dob_month"] == right["dob_day"])
+    year_typo = (left["dob_month"] == right["dob_month"]) & (left["dob_day"] == right["dob_day"])
+    days_apart = (left["dob_days"] - right["dob_days"]).abs()
+    dates_apart = days_apart.notna() & (days_apart > 365.25 * FAMILY_YEARS) & ~transposed & ~year_typo
+    reason = pd.Series("", index=left.index).mask(dates_apart, "dates").mask(names_differ, "names")
+    hit = (reason != "").to_numpy()
+    guarded = high[hit]
+    if guarded.empty:
+        return pairs
+    pairs.loc[guarded, "guard"] = reason[hit].to_numpy()
+    pairs.loc[guarded, "guard_weight"] = cap_weight - pairs.loc[guarded, "match_weight"]
+    pairs.loc[guarded, "match_weight"] = cap_weight
+    pairs.loc[guarded, "match_probability"] = FAMILY_CAP
+    return pairs
 
 
 def contributions(model: LinkageModel, pair: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -486,6 +562,12 @@ def contributions(model: LinkageModel, pair: Mapping[str, Any]) -> list[dict[str
                 "value_l": _plain(pair.get(f"{name}_l")),
                 "value_r": _plain(pair.get(f"{name}_r")),
             }
+        )
+    guard = _num(pair.get("guard_weight"))
+    if guard:
+        level = FAMILY_LEVELS.get(str(pair.get("guard")), FAMILY_LEVELS["names"])
+        rows.append(
+            {"comparison": "Family guard", "level": level, "match_weight": guard, "value_l": None, "value_r": None}
         )
     return rows
 
