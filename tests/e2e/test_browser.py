@@ -5,45 +5,16 @@ Runs in Debian's Chromium through Playwright (it cannot download its own browser
 
 from __future__ import annotations
 
-import os
-import shutil
 from typing import Any
 
 import pytest
 
 from sochub.intel import services as intel
 from sochub.partners.models import User
+from tests.e2e.conftest import needs_chromium
 from tests.helpers import PASSWORD, act
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make setup installs it)"
-    ),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls around it stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        yield page
-        browser.close()
+pytestmark = [pytest.mark.e2e, needs_chromium]
 
 
 @pytest.mark.django_db(transaction=True)

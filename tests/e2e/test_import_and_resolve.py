@@ -15,11 +15,11 @@ from django.test import override_settings
 from sochub.intel.models import Nominal
 from sochub.linkage.models import SourceRecord
 from sochub.partners.models import Region, Role
-from tests.e2e.test_browser import browser_page  # noqa: F401 - the Playwright page fixture
+from tests.e2e.conftest import needs_chromium
 from tests.helpers import PASSWORD
 from tests.linkage.partner_files import write_partner_files
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, needs_chromium]
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -41,7 +41,7 @@ def test_two_agencies_files_become_one_nominal(
     live_server: Any,
     browser_page: Any,
     make_user: Any,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     coordinator = make_user("coordinator", "gmp", (Role.COORDINATOR, Role.ANALYST))
     coordinator.coordinator_region = Region.objects.get(code="north-west")

@@ -240,11 +240,12 @@ def nominals_absorb_links(keep_of: dict[Any, Any]) -> None:
     for share in shares:
         share.nominal_id = keep_of[share.nominal_id]
     Share.objects.bulk_update(shares, ["nominal"], batch_size=500)
-    for through, owner in (
+    throughs: tuple[tuple[Any, str], ...] = (
         (IntelligenceRecord.subjects.through, "intelligencerecord_id"),
         (Premises.nominals.through, "premises_id"),
         (Vehicle.nominals.through, "vehicle_id"),
-    ):
+    )
+    for through, owner in throughs:
         rows = through.objects.filter(nominal_id__in=ids).values_list(owner, "nominal_id")
         through.objects.bulk_create(
             [through(**{owner: o, "nominal_id": keep_of[n]}) for o, n in rows], ignore_conflicts=True

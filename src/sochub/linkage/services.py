@@ -525,13 +525,13 @@ def source_records_adopt(*, actor: Actor, progress: Progress | None = None) -> i
         if progress:
             progress("Source records for facts recorded in SOC Hub", min(start + 2000, len(pending)), len(pending))
     # Records someone already put on one nominal were linked by a person: keep that as a label.
-    first_of: dict[Any, int] = {}
+    first_of: dict[str, int] = {}
     labels = []
-    for pk, nominal_id in sorted((r.pk, r.nominal_id) for r in pending):
-        if nominal_id in first_of:
+    for pk, person in sorted((r.pk, str(r.nominal_id)) for r in pending):
+        if person in first_of:
             labels.append(
                 MatchJudgement(
-                    record_l_id=first_of[nominal_id],
+                    record_l_id=first_of[person],
                     record_r_id=pk,
                     decision=Decision.SAME,
                     reason="Recorded on one nominal before resolution",
@@ -539,7 +539,7 @@ def source_records_adopt(*, actor: Actor, progress: Progress | None = None) -> i
                 )
             )
         else:
-            first_of[nominal_id] = pk
+            first_of[person] = pk
     MatchJudgement.objects.bulk_create(labels, batch_size=2000)
     audit.record(
         actor=actor,

@@ -565,9 +565,9 @@ def contributions(model: LinkageModel, pair: Mapping[str, Any]) -> list[dict[str
         )
     guard = _num(pair.get("guard_weight"))
     if guard:
-        level = FAMILY_LEVELS.get(str(pair.get("guard")), FAMILY_LEVELS["names"])
+        why = FAMILY_LEVELS.get(str(pair.get("guard")), FAMILY_LEVELS["names"])
         rows.append(
-            {"comparison": "Family guard", "level": level, "match_weight": guard, "value_l": None, "value_r": None}
+            {"comparison": "Family guard", "level": why, "match_weight": guard, "value_l": None, "value_r": None}
         )
     return rows
 
