@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.linkage.partner_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles, write_partner_files
+from sochub.linkage.demo_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles, write_partner_files
 from tests.test_cli import run
 
 COLUMNS = (("First name", "Forename"), ("Surname", "Family name"), ("Date of birth", "DOB"), ("Postcode", "Post Code"))
@@ -128,3 +128,29 @@ def test_link_help_states_the_engine_default_threshold() -> None:
     assert LINK_DEFAULT_THRESHOLD == DEFAULT_THRESHOLD
     out = run(["link", "--help"], Path("/nonexistent"))
     assert f"default: {DEFAULT_THRESHOLD}" in out.stdout.replace("\n", " ").replace("  ", " ")
+
+
+def test_demo_resolves_its_world_and_leaves_files_to_practise_on(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    var.mkdir()
+    run(["migrate"], var)
+    out = run(["demo", "--nominals", "1000"], var)
+    assert "source records for resolution" in out.stdout and "pairs waiting for review" in out.stdout
+    merged = int(out.stdout.split("nominals merged by resolution:")[1].split()[0].replace(",", ""))
+    assert merged > 0
+    practice = var / "demo-files"
+    imported = run(
+        [
+            "import",
+            "nominals",
+            str(practice / "gmp-nominals.csv"),
+            "--agency",
+            "gmp",
+            "--mapping",
+            str(practice / "gmp-mapping.yaml"),
+            "--as",
+            "analyst",
+        ],
+        var,
+    )
+    assert "3 rejected" in imported.stdout

@@ -117,10 +117,14 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
     from sochub.audit.context import Actor
     from sochub.audit.models import Channel
     from sochub.intel.demo import build_demo
     from sochub.intel.models import Nominal
+    from sochub.linkage.demo_files import write_practice_files
+    from sochub.linkage.resolution import resolution_run
     from sochub.linkage.services import source_records_adopt
     from sochub.partners.models import User
 
@@ -137,10 +141,20 @@ def cmd_demo(args: argparse.Namespace) -> None:
             progress=update,
         )
         admin = Actor(user=User.objects.get(username="admin"), channel=Channel.CLI, purpose="Build the demo world")
-        summary.counts["source records for resolution"] = source_records_adopt(actor=admin, progress=update)
+        counts = dict(summary.counts)
+        counts["source records for resolution"] = source_records_adopt(actor=admin, progress=update)
+        coordinator = User.objects.get(username="coordinator")
+        run = resolution_run(
+            actor=Actor(user=coordinator, channel=Channel.CLI, purpose="Resolve the demo world"), progress=update
+        )
+        counts["nominals merged by resolution"] = run.stats.get("merges", 0)
+        counts["pairs waiting for review"] = run.stats.get("review_pairs", 0)
+    practice = settings.VAR_DIR / "demo-files"
+    write_practice_files(practice)
     print("Demo world built:")
-    for key, value in summary.counts.items():
-        print(f"  {key}: {value:,}")
+    for key, value in counts.items():
+        print(f"  {key.replace('_', ' ')}: {value:,}")
+    print(f"\nFiles to practise importing (GMP's has three rows to fix): {practice}")
     print("\nSign in as any of these users:")
     for username, agency, roles in summary.users:
         print(f"  {username:<20} {agency}  ({', '.join(roles)})")

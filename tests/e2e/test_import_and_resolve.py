@@ -13,11 +13,11 @@ import pytest
 from django.test import override_settings
 
 from sochub.intel.models import Nominal
+from sochub.linkage.demo_files import write_partner_files
 from sochub.linkage.models import SourceRecord
 from sochub.partners.models import Region, Role
 from tests.e2e.conftest import needs_chromium
 from tests.helpers import PASSWORD
-from tests.linkage.partner_files import write_partner_files
 
 pytestmark = [pytest.mark.e2e, needs_chromium]
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

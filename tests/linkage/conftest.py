@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
+from sochub.linkage.demo_files import PartnerFiles, write_partner_files
 from sochub.partners.models import Region, Role, User
-
-from .partner_files import PartnerFiles, write_partner_files
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from sochub.audit.models import AuditEvent
 from sochub.intel.models import OCG, Association, FactKind, IntelligenceRecord, NominalFact, OCGMembership
 from sochub.linkage import services
+from sochub.linkage.demo_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles
 from sochub.linkage.models import ImportBatch, ImportKind, ImportStatus, SourceRecord
 from sochub.partners.models import Agency, User
 from tests.helpers import act
-
-from .partner_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles
 
 
 def run_import(user: User, agency: Agency, kind: str, path: Path, mapping: str) -> ImportBatch:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from sochub.audit.models import AuditEvent
 from sochub.intel.models import Nominal, NominalFact
 from sochub.linkage import resolution, selectors
+from sochub.linkage.demo_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles
 from sochub.linkage.models import (
     CandidatePair,
     ChangeKind,
@@ -24,7 +25,6 @@ from sochub.linkage.models import (
 from sochub.partners.models import Agency, User
 from tests.helpers import act
 
-from .partner_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles
 from .test_imports import run_import
 
 

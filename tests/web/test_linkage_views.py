@@ -521,7 +521,7 @@ def test_run_resolution_from_the_page(
     signed_in: Callable[[User], Client], coordinator: User, agencies: dict[str, Agency], tmp_path: Path
 ) -> None:
     """The real engine on two forces' files: the run shows on the page and its pairs can be reviewed."""
-    from tests.linkage.partner_files import GMP_MAPPING, MERSEY_MAPPING, write_partner_files
+    from sochub.linkage.demo_files import GMP_MAPPING, MERSEY_MAPPING, write_partner_files
 
     folder = tmp_path / "files"
     folder.mkdir()

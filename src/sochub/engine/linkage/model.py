@@ -340,7 +340,8 @@ def train(
     dialect = _dialect(engine)
     db_api = db_api_for(engine, spark)
     settings = _settings_dict(fields, dialect, blocking_rules(fields))
-    linker = Linker(db_api.register(_to_backend(sample, _columns_needed(fields))), settings, log_level=None)
+    table = _to_backend(sample, _columns_needed(fields))
+    linker = Linker(db_api.register(table), settings, log_level=None)
     timings: dict[str, float] = {}
 
     say(f"estimating the prior on {len(sample)} records")
@@ -364,12 +365,28 @@ def train(
         em_rules.append("l.given_name = r.given_name and l.surname = r.surname")
     if len(em_rules) < 2 and "postcode" in fields:
         em_rules.append("l.postcode = r.postcode")
+    # Looser rules to fall back on when one above cannot be estimated (small data).
+    fallbacks = [
+        r
+        for r, need in (("l.surname = r.surname", "surname"), ("l.postcode = r.postcode", "postcode"))
+        if need in fields
+    ]
     t = time.perf_counter()
     for rule in em_rules:
         say(f"EM over pairs where {rule}")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=1.0
-        )
+        before = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=1.0
+            )
+        except ValueError as exc:
+            # Small data: a level no pair reaches drives m to 0 and Splink stops mid-session, leaving the
+            # linker without the comparisons it set aside; carry on from the model as it was before.
+            log.info("EM over %s skipped: %s", rule, exc)
+            say(f"EM over pairs where {rule} skipped: too few pairs to estimate")
+            linker = Linker(db_api.register(table), before, log_level=None)
+            if fallbacks:
+                em_rules.append(fallbacks.pop(0))
     timings["em"] = time.perf_counter() - t
     # Re-estimate the prior now that m is known: the deterministic rule's recall is the chance a true
     # pair agrees exactly on every field it uses (m of the exact level x share of pairs with both present).

@@ -204,9 +204,9 @@ def _postcodes(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Vectorised with Arrow because postcodes are nearly unique per person (no gain from distinct values).
     """
-    arr = pa.array(
-        values.astype(object).where(values.notna(), None).to_numpy(dtype=object), type=pa.string(), from_pandas=True
-    )
+    raw = values.astype(object).to_numpy(dtype=object)
+    raw[pd.isna(raw)] = None
+    arr = pa.array(raw, type=pa.string(), from_pandas=True)
     up = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
     ascii_ok = pc.fill_null(pc.string_is_ascii(up), True)
     if not pc.all(ascii_ok).as_py():  # rare accented input: fold in Python

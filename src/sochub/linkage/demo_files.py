@@ -1,4 +1,5 @@
-"""Two agencies' files about overlapping people, written the way real partners send them.
+"""Two agencies' files about overlapping people, written the way real partners send them, for
+the demo (practice imports in the web UI) and the tests.
 
 GMP sends ISO dates and its own column names; Merseyside sends DD/MM/YYYY dates, other
 headers, nicknames, typos and the odd transposed day and month. ``truth`` says who is who.
@@ -11,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from faker import Faker
 
@@ -44,7 +46,7 @@ def write_partner_files(folder: Path, *, people: int = 240, shared: int = 90, se
     fake = Faker("en_GB")
     Faker.seed(seed)
     rng = random.Random(seed)
-    persons = []
+    persons: list[dict[str, Any]] = []
     for n in range(people):
         male = rng.random() < 0.6
         given = (
@@ -141,3 +143,12 @@ columns:
 source_key: [Ref]
 date_formats: ["%d/%m/%Y"]
 """
+
+
+def write_practice_files(folder: Path) -> PartnerFiles:
+    """Files to try the import page with: GMP's has three rows to fix, and mappings for the CLI."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = write_partner_files(folder, people=400, shared=150, seed=11)
+    (folder / "gmp-mapping.yaml").write_text(GMP_MAPPING.lstrip(), encoding="utf-8")
+    (folder / "merseyside-mapping.yaml").write_text(MERSEY_MAPPING.lstrip(), encoding="utf-8")
+    return files
