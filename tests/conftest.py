@@ -134,3 +134,20 @@ def signed_in(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def import_dir(tmp_path: Any, settings: Any) -> Any:
+    """Uploaded files and rejects files go to the test's own folder."""
+    settings.SOCHUB_IMPORT_DIR = tmp_path / "imports"
+    return settings.SOCHUB_IMPORT_DIR
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User]) -> User:
+    """The North West GAIN coordinator (based at GMP): imports for and reviews the region's forces."""
+    user = make_user("coordinator", "gmp", (Role.COORDINATOR, Role.ANALYST))
+    user.first_name, user.last_name = "Jane", "Analyst"
+    user.coordinator_region = Region.objects.get(code="north-west")
+    user.save()
+    return user

@@ -32,7 +32,7 @@ from sochub.linkage.models import (
     ResolutionRun,
     SourceRecord,
 )
-from sochub.partners.models import Agency, Region, Role, User
+from sochub.partners.models import Agency, User
 from tests.helpers import act
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -85,22 +85,6 @@ def redirect_id(response: Any, pattern: str) -> int:
     match = re.fullmatch(pattern, response["Location"])
     assert match, response["Location"]
     return int(match.group(1))
-
-
-@pytest.fixture(autouse=True)
-def import_dir(tmp_path: Path, settings: Any) -> Path:
-    settings.SOCHUB_IMPORT_DIR = tmp_path / "imports"
-    return settings.SOCHUB_IMPORT_DIR
-
-
-@pytest.fixture
-def coordinator(make_user: Callable[..., User]) -> User:
-    """The North West GAIN coordinator (based at GMP): sees and reviews both forces' records."""
-    user = make_user("coordinator", "gmp", (Role.COORDINATOR, Role.ANALYST))
-    user.first_name, user.last_name = "Jane", "Analyst"
-    user.coordinator_region = Region.objects.get(code="north-west")
-    user.save()
-    return user
 
 
 # Imports ---------------------------------------------------------------------------------------

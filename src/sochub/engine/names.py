@@ -18,7 +18,8 @@ POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
 PNC_ID_RE = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-Z])$")
 NI_NUMBER_RE = re.compile(r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
 VRM_RE = re.compile(r"^[A-Z0-9]{2,8}$")
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+_ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d")
 
 
 def fold(text: str) -> str:
@@ -106,8 +107,10 @@ def normalise_vrm(text: str) -> str | None:
 
 
 def parse_date(text: str) -> date | None:
-    """Read the usual written forms of a date; None when it is not a real date."""
+    """Read the usual written forms of a date (a date-time keeps its date); None when it is not a real date."""
     text = text.strip()
+    if iso := _ISO_DATETIME.match(text):
+        text = iso.group(1)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

@@ -25,6 +25,7 @@ from sochub.engine.names import (
     normalise_ni_number,
     normalise_phone,
     normalise_pnc_id,
+    parse_date,
 )
 
 from .nicknames import nickname_map
@@ -82,8 +83,6 @@ _ADDRESS_MORE = [
     "address_4", "address_line_4", "suburb", "locality", "town", "city",
 ]  # fmt: skip
 
-_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 _SECTOR_RE = r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])"
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 _ADDR_JUNK = re.compile(r"[^A-Z0-9 ]+")
@@ -166,17 +165,6 @@ def _surname_keys(name: str) -> tuple[str | None, str | None, str | None, str | 
     return clean, None, jellyfish.metaphone(clean.replace(" ", ""))[:12] or None, clean[0]
 
 
-def _parse_text_date(text: str) -> date | None:
-    if _ISO_PREFIX.match(text):
-        text = text[:10]
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _parse_date_value(raw: Any, text: str) -> date | None:
     """One date from a string, date, datetime, Timestamp or numpy datetime; None if unreadable."""
     if isinstance(raw, datetime | pd.Timestamp):
@@ -185,7 +173,7 @@ def _parse_date_value(raw: Any, text: str) -> date | None:
         return raw
     if isinstance(raw, np.datetime64):
         return None if np.isnat(raw) else pd.Timestamp(raw).date()
-    return _parse_text_date(text) if text else None
+    return parse_date(text) if text else None
 
 
 def _postcode(s: str) -> str | None:
