@@ -14,6 +14,7 @@ from sochub.engine.imports import (
     guess_mapping,
     looks_like_formula,
     read_table,
+    runs_code,
     unescape_cell,
     validate_table,
 )
@@ -87,17 +88,27 @@ def test_rejects_of_a_rejects_file_do_not_repeat_trailing_columns(nominals_csv: 
         (" =cmd", True),
         ("@SUM(A1)", True),
         ("+cmd|' /C calc'!A0", True),
-        ("-2+3+cmd|' /C calc'!A0", False),  # a leading number: not run as a command by itself
+        ("-2+3+cmd|' /C calc'!A0", True),
+        ('-1+HYPERLINK("http://x","y")', True),
+        ('+"a"&HYPERLINK("x")', True),
+        ('-(HYPERLINK("x"))', True),
+        ("\t=1", True),
         ("+44 7700 900123", False),
         ("-5", False),
-        ("- seen at the car wash", False),
-        ("@handle", False),
+        ("-0.5", False),
         ("Smith", False),
         ("'=1+1", False),
     ],
 )
 def test_formula_detection(cell: str, formula: bool) -> None:
     assert looks_like_formula(cell) is formula
+    assert runs_code(cell) is formula
+
+
+@pytest.mark.parametrize("cell", ["- seen at the car wash", "@handle", "+ more to follow"])
+def test_text_starting_with_a_trigger_is_accepted_but_escaped_on_the_way_out(cell: str) -> None:
+    assert not runs_code(cell)
+    assert escape_cell(cell) == "'" + cell and unescape_cell(escape_cell(cell)) == cell
 
 
 @pytest.mark.parametrize(

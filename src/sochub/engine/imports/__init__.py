@@ -8,7 +8,7 @@ Pure Python (no Django): the web side reads a file with :func:`read_table`, vali
 
 from __future__ import annotations
 
-from .cells import escape_cell, looks_like_formula, unescape_cell
+from .cells import escape_cell, looks_like_formula, runs_code, unescape_cell
 from .mapping import (
     FIELD_BY_NAME,
     FIELD_KINDS,
@@ -53,6 +53,7 @@ __all__ = [
     "parse_mapping",
     "preview",
     "read_table",
+    "runs_code",
     "unescape_cell",
     "unmapped_required",
     "validate_row",

@@ -10,14 +10,30 @@ from __future__ import annotations
 
 import re
 
-# '=' anything, or + - @ followed by a function-like word and '(' or a DDE pipe: '+cmd|...', '@SUM(1)'.
-_FORMULA = re.compile(r"^[\t\r\n ]*(=|[+\-@][\t ]*[A-Za-z_][\w.]*[\t ]*[(|])")
+# A spreadsheet runs a cell starting with '=', '@', '+' or '-' (after tabs or line breaks) as a formula,
+# whatever follows ('-1+HYPERLINK(...)'). Plain numbers, dates and phone numbers ('-5', '+44 7700 900123')
+# are the one safe exception.
+_TRIGGERS = "=@+-"
+_PLAIN_NUMBER = re.compile(r"^[+\-]?[\d\s().\-/]*$")
 _ESCAPED = re.compile(r"^'+")
 
 
 def looks_like_formula(text: str) -> bool:
     """True for text a spreadsheet would run as a formula (negative numbers and '+44' phones are not)."""
-    return bool(_FORMULA.match(text))
+    body = text.lstrip("\t\r\n ")
+    if not body or body[0] not in _TRIGGERS:
+        return False
+    return body[0] in "=@" or not _PLAIN_NUMBER.match(body)
+
+
+def runs_code(text: str) -> bool:
+    """A formula that calls something or assigns (not just a dash or an @handle): refused on import.
+
+    Cells that merely start with a trigger character are accepted, and every CSV SOC Hub writes
+    escapes them (:func:`escape_cell`), so they can never run.
+    """
+    body = text.lstrip("\t\r\n ")
+    return looks_like_formula(text) and (body[:1] == "=" or bool(re.search(r"[(|!&]", body)))
 
 
 def escape_cell(text: str) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sochub.engine import names
 
-from .cells import looks_like_formula
+from .cells import runs_code
 from .mapping import FIELD_BY_NAME, FIELDS, FieldSpec, Mapping, MappingError, header_token
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def _clean_chars(text: str) -> None:
         raise _Bad(f"{quote(text)} contains characters that could not be read: save the file as UTF-8 and try again")
     if _CONTROL.search(text):
         raise _Bad(f"{quote(text)} contains control characters, which are not allowed")
-    if looks_like_formula(text):
+    if runs_code(text):
         raise _Bad(f"{quote(text)} looks like a spreadsheet formula, which is not accepted: enter the value itself")
 
 

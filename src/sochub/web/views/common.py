@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render as django_render
+from django.urls import reverse
 
 from sochub.audit.context import Actor
 from sochub.audit.models import Channel
@@ -87,3 +88,10 @@ def error_list(exc: ValidationError) -> list[dict[str, str]]:
     if hasattr(exc, "error_dict"):
         return [{"text": str(m), "href": f"#{field}"} for field, msgs in exc.message_dict.items() for m in msgs]
     return [{"text": str(m), "href": "#"} for m in exc.messages]
+
+
+def purpose_needed(request: HttpRequest) -> HttpResponse | None:
+    """Pages that show personal data need a purpose first: the redirect to ask for one, or None."""
+    if request.session.get(PURPOSE_SESSION_KEY):
+        return None
+    return redirect(f"{reverse('web:purpose')}?next={request.path}")

@@ -9,15 +9,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from sochub.audit import services as audit
 from sochub.audit.models import AuditEvent, Operation
+from sochub.engine.imports import escape_cell
 from sochub.intel import selectors, services
 from sochub.intel.models import FactKind, OCGStatus
 from sochub.linkage import selectors as linkage_selectors
 
-from .common import PURPOSE_SESSION_KEY, actor_for, current_user, error_list, intel_user, render, signed_in
+from .common import (
+    PURPOSE_SESSION_KEY,
+    actor_for,
+    current_user,
+    error_list,
+    intel_user,
+    purpose_needed,
+    render,
+    signed_in,
+)
 
 PAGE_SIZE = 25
 
@@ -60,14 +71,9 @@ def nominal_search_export(request: HttpRequest) -> HttpResponse:
     writer.writerow(["OFFICIAL"])
     writer.writerow(["nominal_id", "name", "date_of_birth", "match_percent", "matched_on"])
     for h in hits:
-        writer.writerow([h.nominal_id, _csv_safe(h.name), h.birth_date, round(min(h.score, 100)), h.matched_on])
+        writer.writerow([h.nominal_id, escape_cell(h.name), h.birth_date, round(min(h.score, 100)), h.matched_on])
     writer.writerow(["OFFICIAL"])
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Stop a spreadsheet from running a value as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @intel_user
@@ -75,7 +81,7 @@ def _csv_safe(text: str) -> str:
 def purpose(request: HttpRequest) -> HttpResponse:
     """Ask why the user needs personal data; remembered until they sign out or change it."""
     nxt = request.POST.get("next") or request.GET.get("next") or reverse("web:nominal_search")
-    if not nxt.startswith("/") or nxt.startswith("//"):
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts=None) or not nxt.startswith("/"):
         nxt = reverse("web:nominal_search")
     if request.method == "POST":
         try:
@@ -99,8 +105,8 @@ def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
         raise Http404
     if str(nominal.pk) != nominal_id:  # merged away: send the user to the survivor
         return redirect("web:nominal_detail", nominal_id=str(nominal.pk), permanent=True)
-    if not request.session.get(PURPOSE_SESSION_KEY):
-        return redirect(f"{reverse('web:purpose')}?next={request.path}")
+    if (needed := purpose_needed(request)) is not None:
+        return needed
     try:
         profile = services.nominal_consult(actor=actor_for(request), nominal_id=nominal_id)
     except services.NotFound as exc:

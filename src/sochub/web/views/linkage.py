@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sochub.audit import services as audit
@@ -31,7 +30,7 @@ from sochub.linkage.models import (
 )
 from sochub.partners.models import Agency
 
-from .common import PURPOSE_SESSION_KEY, actor_for, current_user, error_list, intel_user, render
+from .common import actor_for, current_user, error_list, intel_user, purpose_needed, render
 
 PAGE_SIZE = 25
 PREVIEW_ROWS = 10
@@ -46,13 +45,6 @@ PAIR_FIELDS = (
     ("National Insurance number", "ni_number"),
     ("Phone", "phone"),
 )
-
-
-def _purpose_redirect(request: HttpRequest) -> HttpResponse | None:
-    """Pages that show source records (personal data as sent) need a purpose first."""
-    if request.session.get(PURPOSE_SESSION_KEY):
-        return None
-    return redirect(f"{reverse('web:purpose')}?next={request.path}")
 
 
 def _batch_or_404(request: HttpRequest, batch_id: int) -> ImportBatch:
@@ -290,7 +282,7 @@ def import_rejects(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_or_404(request, batch_id)
     if not batch.rejects_path:
         raise Http404
-    if (needed := _purpose_redirect(request)) is not None:
+    if (needed := purpose_needed(request)) is not None:
         return needed
     try:
         path = services.rejects_download(actor=actor_for(request), batch=batch)
@@ -347,7 +339,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not policies.can_resolve(user):
         raise Http404
-    if (needed := _purpose_redirect(request)) is not None:
+    if (needed := purpose_needed(request)) is not None:
         return needed
     queue = selectors.review_queue(user)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -395,7 +387,7 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     user = current_user(request)
     if not policies.can_resolve(user):
         raise Http404
-    if (needed := _purpose_redirect(request)) is not None:
+    if (needed := purpose_needed(request)) is not None:
         return needed
     actor = actor_for(request)
     try:
@@ -452,7 +444,7 @@ def change_reverse(request: HttpRequest, change_id: int) -> HttpResponse:
     if not policies.can_resolve(user):
         raise Http404
     change = get_object_or_404(selectors.changes_for(user).select_related("from_nominal", "to_nominal"), pk=change_id)
-    if (needed := _purpose_redirect(request)) is not None:
+    if (needed := purpose_needed(request)) is not None:
         return needed
     errors: list[dict[str, str]] = []
     status = 200
