@@ -10,6 +10,7 @@ import pytest
 from sochub.linkage.demo_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles, write_partner_files
 from tests.test_cli import run
 
+WHY = ["--purpose", "Operation Kestrel: North West partner records"]
 COLUMNS = (("First name", "Forename"), ("Surname", "Family name"), ("Date of birth", "DOB"), ("Postcode", "Post Code"))
 
 
@@ -50,13 +51,37 @@ def test_import_then_resolve(var: Path, files: PartnerFiles, tmp_path: Path) -> 
     gmp_map.write_text(GMP_MAPPING)
     mersey_map.write_text(MERSEY_MAPPING)
     out = run(
-        ["import", "nominals", str(files.gmp), "--agency", "nwrocu", "--mapping", str(gmp_map), "--as", "nwcoord"], var
+        [
+            "import",
+            "nominals",
+            str(files.gmp),
+            "--agency",
+            "nwrocu",
+            "--mapping",
+            str(gmp_map),
+            "--as",
+            "nwcoord",
+            *WHY,
+        ],
+        var,
     )
     assert "3 rejected" in out.stdout and "Rejected rows, with the reason for each" in out.stdout
     rejects = Path(out.stdout.split("reason for each: ")[1].splitlines()[0])
     assert rejects.exists() and "rejection_reasons" in rejects.read_text()
     again = run(
-        ["import", "nominals", str(files.gmp), "--agency", "nwrocu", "--mapping", str(gmp_map), "--as", "nwcoord"], var
+        [
+            "import",
+            "nominals",
+            str(files.gmp),
+            "--agency",
+            "nwrocu",
+            "--mapping",
+            str(gmp_map),
+            "--as",
+            "nwcoord",
+            *WHY,
+        ],
+        var,
     )
     assert " 0 landed" in again.stdout and "0 changed" in again.stdout
     run(
@@ -70,19 +95,22 @@ def test_import_then_resolve(var: Path, files: PartnerFiles, tmp_path: Path) -> 
             str(mersey_map),
             "--as",
             "nwcoord",
+            *WHY,
         ],
         var,
     )
-    resolved = run(["resolve", "--as", "nwcoord"], var)
+    resolved = run(["resolve", "--as", "nwcoord", *WHY], var)
     assert "merges:" in resolved.stdout
     merges = int(resolved.stdout.split("merges:")[1].split()[0].replace(",", ""))
     assert merges >= 40
 
 
 def test_import_refuses_with_a_clear_reason(var: Path, files: PartnerFiles) -> None:
-    wrong = run(["import", "nominals", str(files.gmp), "--agency", "hmrc", "--as", "nwcoord"], var, check=False)
+    wrong = run(["import", "nominals", str(files.gmp), "--agency", "hmrc", "--as", "nwcoord", *WHY], var, check=False)
     assert wrong.returncode == 2 and "may not import" in wrong.stderr
-    missing = run(["import", "nominals", "/nonexistent.csv", "--agency", "nwrocu", "--as", "nwcoord"], var, check=False)
+    missing = run(
+        ["import", "nominals", "/nonexistent.csv", "--agency", "nwrocu", "--as", "nwcoord", *WHY], var, check=False
+    )
     assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
@@ -150,6 +178,7 @@ def test_demo_resolves_its_world_and_leaves_files_to_practise_on(tmp_path: Path)
             str(practice / "gmp-mapping.yaml"),
             "--as",
             "analyst",
+            *WHY,
         ],
         var,
     )

@@ -34,7 +34,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
-def _actor(username: str | None, *, required: bool = True) -> Actor | None:
+def _actor(username: str | None, *, required: bool = True, purpose: str = "") -> Actor | None:
     from sochub.audit.context import Actor
     from sochub.audit.models import Channel
     from sochub.partners.models import User
@@ -47,7 +47,7 @@ def _actor(username: str | None, *, required: bool = True) -> Actor | None:
     if user is None:
         _fail(f"no active user called {username!r}")
     assert user is not None
-    return Actor(user=user, channel=Channel.CLI)
+    return Actor(user=user, channel=Channel.CLI, purpose=purpose)
 
 
 @contextmanager
@@ -268,7 +268,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     from sochub.linkage import services
     from sochub.partners.models import Agency
 
-    actor = _actor(args.as_user)
+    actor = _actor(args.as_user, purpose=args.purpose)
     assert actor is not None
     path = Path(args.file)
     if not path.is_file():
@@ -286,7 +286,11 @@ def cmd_import(args: argparse.Namespace) -> None:
             mapping_yaml = engine.dump_mapping(engine.guess_mapping(args.kind, headers))
         services.import_set_mapping(actor=actor, batch=batch, mapping_yaml=mapping_yaml)
         with progress_bar() as update:
-            batch = services.import_run(actor=actor, batch=batch, progress=update)
+            try:
+                batch = services.import_run(actor=actor, batch=batch, progress=update)
+            except Exception as exc:
+                services.import_fail(batch=batch, error=f"{type(exc).__name__}: {exc}")
+                raise
     except (ValidationError, engine.MappingError, engine.TableError) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         hint = "" if args.mapping else " (no --mapping given: columns were guessed from the headers)"
@@ -304,19 +308,19 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_resolve(args: argparse.Namespace) -> None:
-    from django.core.exceptions import PermissionDenied
+    from django.core.exceptions import PermissionDenied, ValidationError
 
     from sochub.linkage.resolution import resolution_run
 
-    actor = _actor(args.as_user)
+    actor = _actor(args.as_user, purpose=args.purpose)
     assert actor is not None
     try:
         with progress_bar() as update:
             run = resolution_run(
                 actor=actor, retrain=args.retrain, full=args.full, engine_name=args.engine, progress=update
             )
-    except PermissionDenied as exc:
-        _fail(str(exc))
+    except (PermissionDenied, ValidationError) as exc:
+        _fail("; ".join(getattr(exc, "messages", [str(exc)])))
     print(f"Resolution run {run.pk}:")
     for key, value in run.stats.items():
         print(f"  {key.replace('_', ' ')}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
@@ -435,6 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", required=True, help="code of the agency the file belongs to, e.g. gmp")
     p.add_argument("--mapping", help="YAML mapping of fields to columns (default: guess from the headers)")
     p.add_argument("--sheet", default="", help="worksheet of an XLSX file (default: the first)")
+    p.add_argument("--purpose", required=True, help="why the data is collected (kept in the audit log)")
     p.add_argument("--as", dest="as_user", required=True)
     p.set_defaults(func=cmd_import)
 
@@ -442,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retrain", action="store_true", help="estimate the model again from the data")
     p.add_argument("--full", action="store_true", help="score every record again, not only new ones")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    p.add_argument("--purpose", required=True, help="why records are being combined (kept in the audit log)")
     p.add_argument("--as", dest="as_user", required=True)
     p.set_defaults(func=cmd_resolve)
 

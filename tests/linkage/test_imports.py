@@ -49,7 +49,8 @@ def test_import_lands_valid_rows_and_sets_rejects_aside(
     facts = NominalFact.objects.filter(source_ref=record.fact_ref)
     assert {f.kind for f in facts} >= {FactKind.NAME, FactKind.BIRTH_DATE, FactKind.PNC_ID}
     assert all(f.nominal_id == record.nominal_id for f in facts)
-    event = AuditEvent.objects.filter(object_type="import", operation="collection").get()
+    event = AuditEvent.objects.filter(object_type="import", operation="collection").order_by("-id").first()
+    assert event is not None
     assert event.detail["rejected"] == 3 and event.detail["file"] == "gmp-nominals.csv"
 
 

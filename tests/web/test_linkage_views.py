@@ -33,6 +33,7 @@ from sochub.linkage.models import (
     SourceRecord,
 )
 from sochub.partners.models import Agency, User
+from sochub.web.views.common import PURPOSE_SESSION_KEY
 from tests.helpers import act
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -76,6 +77,12 @@ def set_purpose(client: Client) -> None:
     assert response.status_code == 302, response.content[:500]
 
 
+def forget_purpose(client: Client) -> None:
+    session = client.session
+    session.pop(PURPOSE_SESSION_KEY, None)
+    session.save()
+
+
 def body(response: Any) -> str:
     return response.content.decode()
 
@@ -94,6 +101,8 @@ def test_upload_map_import_download_rejects_and_reimport_the_fixed_rows(
     signed_in: Callable[[User], Client], analyst: User, analyst2: User, agencies: dict[str, Agency]
 ) -> None:
     client = signed_in(analyst)
+    assert client.get("/imports/new/")["Location"].startswith("/purpose/")  # collecting data needs a purpose
+    set_purpose(client)
     form = body(client.get("/imports/new/"))
     assert 'enctype="multipart/form-data"' in form
     assert 'name="agency" value="gmp"' in form  # only one agency: no select to choose from
@@ -151,6 +160,7 @@ def test_upload_map_import_download_rejects_and_reimport_the_fixed_rows(
     assert "custody-export.csv" in listing and f"/imports/{batch_id}/rejects.csv" in listing
 
     # The rejects file needs a purpose (it is a disclosure), then comes as an attachment.
+    forget_purpose(client)
     assert client.get(f"/imports/{batch_id}/rejects.csv")["Location"].startswith("/purpose/")
     set_purpose(client)
     response = client.get(f"/imports/{batch_id}/rejects.csv")
@@ -207,6 +217,7 @@ def test_upload_for_an_agency_the_user_may_not_import_for_is_refused(
     signed_in: Callable[[User], Client], analyst: User
 ) -> None:
     client = signed_in(analyst)
+    set_purpose(client)
     response = client.post(
         "/imports/new/",
         {"kind": "nominals", "agency": "merseyside", "file": upload("theirs.csv", csv_bytes(GMP_HEADERS, GMP_ROWS))},
@@ -217,12 +228,14 @@ def test_upload_for_an_agency_the_user_may_not_import_for_is_refused(
 
 
 def test_upload_form_names_every_missing_answer(signed_in: Callable[[User], Client], analyst: User) -> None:
-    response = signed_in(analyst).post("/imports/new/", {"agency": "gmp"})
+    client = signed_in(analyst)
+    set_purpose(client)
+    response = client.post("/imports/new/", {"agency": "gmp"})
     assert response.status_code == 400
     page = body(response)
     assert 'href="#kind"' in page and "Choose what the file holds" in page
     assert 'href="#file"' in page and "Choose a CSV or Excel file" in page
-    response = signed_in(analyst).post(
+    response = client.post(
         "/imports/new/", {"kind": "nominals", "agency": "gmp", "file": upload("notes.txt", b"hello")}
     )
     assert response.status_code == 400 and "only CSV and Excel" in body(response)
@@ -232,6 +245,7 @@ def test_a_coordinator_chooses_which_partner_the_file_is_for(
     signed_in: Callable[[User], Client], coordinator: User, agencies: dict[str, Agency]
 ) -> None:
     client = signed_in(coordinator)
+    set_purpose(client)
     form = body(client.get("/imports/new/?kind=nominals&agency=merseyside"))
     assert '<select class="govuk-select" id="agency" name="agency"' in form
     assert '<option value="merseyside" selected>' in form
@@ -415,6 +429,7 @@ def test_queue_lists_uncertain_pairs_with_the_percentage(
     assert re.search(r'data-testid="waiting">.*?>1<', overview, re.S)
     # A GMP analyst cannot judge the cross-force pair, but is told it waits for someone who can.
     other = signed_in(analyst)
+    set_purpose(other)
     assert "1 pair involving your agency waits" in body(other.get("/resolution/"))
 
 
@@ -453,9 +468,9 @@ def test_a_merge_can_be_reversed_from_the_resolution_page(
 ) -> None:
     change = ClusterChange.objects.get(kind=ChangeKind.MERGE)
     client = signed_in(coordinator)
+    set_purpose(client)
     page = body(client.get("/resolution/"))
     assert f"/resolution/changes/{change.pk}/reverse/" in page
-    set_purpose(client)
     confirm = client.get(f"/resolution/changes/{change.pk}/reverse/")
     assert confirm.status_code == 200 and "Reverse the change" in body(confirm)
     refused = client.post(f"/resolution/changes/{change.pk}/reverse/", {"reason": ""})
@@ -518,6 +533,7 @@ def test_run_resolution_from_the_page(
         services.import_set_mapping(actor=act(coordinator), batch=batch, mapping_yaml=mapping)
         services.import_run(actor=act(coordinator), batch=batch)
     client = signed_in(coordinator)
+    set_purpose(client)
     with override_settings(TASKS=IMMEDIATE_TASKS):
         response = client.post("/resolution/run/", {"retrain": "1"})
     job_id = redirect_id(response, r"/jobs/(\d+)/")
@@ -529,7 +545,6 @@ def test_run_resolution_from_the_page(
     runs = page.split('data-testid="runs"', 1)[1].split("</table>", 1)[0]
     assert f"{run.stats['records']:,}" in runs and "Estimated again" in runs
     assert "Link at 95%, review from 50%" in runs
-    set_purpose(client)
     pair = CandidatePair.objects.filter(status=PairStatus.LINKED).order_by("-probability").first()
     assert pair is not None
     page = body(client.get(f"/resolution/review/{pair.pk}/"))

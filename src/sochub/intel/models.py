@@ -41,6 +41,13 @@ class Nominal(models.Model):
     def short_id(self) -> str:
         return str(self.id)[:8].upper()
 
+    def survivor(self) -> Nominal:
+        """This nominal, or the one it was merged into (following a chain of merges)."""
+        nominal = self
+        while nominal.merged_into_id:
+            nominal = Nominal.objects.get(pk=nominal.merged_into_id)
+        return nominal
+
 
 class FactKind(models.TextChoices):
     """What an agency knows about a person (FollowTheMoney Person property in brackets)."""

@@ -53,7 +53,7 @@ def visible_batches(user: User, qs: QuerySet[ImportBatch] | None = None) -> Quer
     qs = ImportBatch.objects.all() if qs is None else qs
     if not user.works_with_intel:
         return qs.none()
-    return qs.filter(Q(agency_id=user.agency_id) | Q(created_by=user) | _brokered_agencies_q(user))
+    return qs.filter(Q(agency_id=user.agency_id) | _brokered_agencies_q(user))
 
 
 def reviewable_pairs(user: User, qs: QuerySet[CandidatePair] | None = None) -> QuerySet[CandidatePair]:

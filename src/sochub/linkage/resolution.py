@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import pandas as pd
@@ -41,6 +42,7 @@ from .models import (
 )
 
 Progress = Callable[[str, int, int], None]
+RUN_TIMEOUT = timedelta(hours=6)  # a run unfinished after this long is taken to have died
 FIELDS = (
     "given_name",
     "middle_names",
@@ -68,11 +70,10 @@ def _ordered(a: int, b: int) -> tuple[int, int]:
 
 
 def labels() -> dict[tuple[int, int], str]:
-    """The latest analyst decision on each pair (the earlier ones stay as history)."""
+    """The latest decisive analyst judgement on each pair ("not sure" leaves the last one standing)."""
     out: dict[tuple[int, int], str] = {}
-    for left, right, decision in MatchJudgement.objects.order_by("decided_at", "id").values_list(
-        "record_l_id", "record_r_id", "decision"
-    ):
+    decisive = MatchJudgement.objects.exclude(decision=Decision.UNSURE).order_by("decided_at", "id")
+    for left, right, decision in decisive.values_list("record_l_id", "record_r_id", "decision"):
         out[_ordered(left, right)] = decision
     return out
 
@@ -92,17 +93,54 @@ def resolution_run(
     """
     if not policies.can_resolve(actor.user):
         raise PermissionDenied("Only analysts and GAIN coordinators run resolution.")
+    running = ResolutionRun.objects.filter(finished_at__isnull=True, created_at__gte=timezone.now() - RUN_TIMEOUT)
+    if running.exists():
+        raise ValidationError({"run": "A resolution run is already in progress; wait for it to finish."})
     step = progress or (lambda stage, done, total: None)
+    started = timezone.now()
     previous = ResolutionRun.objects.exclude(model={}).first()
-    records = list(
-        SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values("pk", "values", "agency__code", "resolved_at")
-    )
+    records = [
+        dict(r)
+        for r in SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values(
+            "pk", "values", "agency__code", "resolved_at"
+        )
+    ]
     run = ResolutionRun.objects.create(
         started_by=actor.user,
         engine=engine_name,
         link_threshold=settings.SOCHUB_LINK_THRESHOLD,
         review_threshold=settings.SOCHUB_REVIEW_THRESHOLD,
     )
+    try:
+        return _score_and_apply(
+            actor=actor,
+            run=run,
+            records=records,
+            previous=previous,
+            started=started,
+            retrain=retrain,
+            full=full,
+            step=step,
+        )
+    except Exception as exc:  # a failed run must not block the next one
+        run.stats = {"records": len(records), "error": f"{type(exc).__name__}: {exc}"}
+        run.finished_at = timezone.now()
+        run.save(update_fields=["stats", "finished_at"])
+        raise
+
+
+def _score_and_apply(
+    *,
+    actor: Actor,
+    run: ResolutionRun,
+    records: list[dict[str, Any]],
+    previous: ResolutionRun | None,
+    started: datetime,
+    retrain: bool,
+    full: bool,
+    step: Progress,
+) -> ResolutionRun:
+    engine_name = run.engine
     stats: dict[str, Any] = {"records": len(records)}
     if len(records) < 2:
         run.stats, run.finished_at = {**stats, "note": "Fewer than two records: nothing to compare."}, timezone.now()
@@ -129,11 +167,11 @@ def resolution_run(
     stats["pairs_scored"] = len(pairs)
     step("Keeping scores", 3, 4)
     with transaction.atomic():
-        stale = CandidatePair.objects.all()
         if incremental:
-            ids = [int(i) for i in new_ids]
-            stale = stale.filter(Q(record_l_id__in=ids) | Q(record_r_id__in=ids))
-        stale.delete()
+            for chunk in _chunks([int(i) for i in new_ids]):
+                CandidatePair.objects.filter(Q(record_l_id__in=chunk) | Q(record_r_id__in=chunk)).delete()
+        else:
+            CandidatePair.objects.all().delete()
         judged = labels()
         kept = []
         for row in cast(list[dict[str, Any]], pairs.to_dict("records")):
@@ -159,7 +197,9 @@ def resolution_run(
                 )
             )
         CandidatePair.objects.bulk_create(kept, batch_size=1000)
-        SourceRecord.objects.filter(kind=ImportKind.NOMINALS).update(resolved_at=timezone.now())
+        scored = [r["pk"] for r in records]
+        for chunk in _chunks(scored):  # records imported while this run scored wait for the next run
+            SourceRecord.objects.filter(pk__in=chunk, updated_at__lte=started).update(resolved_at=timezone.now())
         run.model = json.loads(model.to_json())
         run.retrained = not (previous and not retrain)
         run.incremental = incremental
@@ -248,6 +288,41 @@ def _targets(members: dict[str, list[int]], current: dict[int, Any]) -> dict[str
     return target
 
 
+def _follow_hand_merges(actor: Actor) -> None:
+    """Records left on a nominal someone merged by hand join its survivor, labelled "same" so it holds."""
+    stranded = list(
+        SourceRecord.objects.filter(kind=ImportKind.NOMINALS, nominal__merged_into__isnull=False)
+        .select_related("nominal")
+        .order_by("pk")
+    )
+    if not stranded:
+        return
+    survivor = {r.nominal_id: r.nominal.survivor().pk for r in stranded if r.nominal}
+    anchor = dict(
+        SourceRecord.objects.filter(nominal_id__in=set(survivor.values()))
+        .order_by("-pk")
+        .values_list("nominal_id", "pk")
+    )
+    same = []
+    for r in stranded:
+        target = survivor[r.nominal_id]
+        if target in anchor:
+            left, right = _ordered(r.pk, anchor[target])
+            same.append(
+                MatchJudgement(
+                    record_l_id=left,
+                    record_r_id=right,
+                    decision=Decision.SAME,
+                    reason="Merged by hand",
+                    decided_by=actor.user,
+                )
+            )
+        else:
+            anchor[target] = r.pk
+    MatchJudgement.objects.bulk_create(same)
+    _move_records({r.pk: survivor[r.nominal_id] for r in stranded})
+
+
 def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str, int]:
     """Move source records so that each cluster is one nominal, keeping nominal ids stable.
 
@@ -255,6 +330,7 @@ def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str,
     into the one that took its records, and its id then redirects there.
     """
     link_threshold = run.link_threshold if run else settings.SOCHUB_LINK_THRESHOLD
+    _follow_hand_merges(actor)
     cluster_of = _clusters(link_threshold)
     current = dict(SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", "nominal_id"))
     members: dict[str, list[int]] = defaultdict(list)
@@ -267,6 +343,7 @@ def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str,
     counts["new_nominals"] = len(new_nominals)
     for cl, nominal in zip([cl for cl in members if cl not in target], new_nominals, strict=True):
         target[cl] = nominal.pk
+    created = {n.pk for n in new_nominals}
     moves: dict[tuple[Any, Any], list[int]] = defaultdict(list)
     for cl, recs in members.items():
         for r in recs:
@@ -281,11 +358,13 @@ def _apply(*, actor: Actor, run: ResolutionRun | None, reason: str) -> dict[str,
     keep_of: dict[Any, Any] = {}
     changes = []
     for (src, dst), recs in sorted(moves.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        absorbed = src not in still_held and src not in keep_of
+        absorbed = src is not None and src not in still_held and src not in keep_of
         if absorbed:
             keep_of[src] = dst
-        kind = ChangeKind.MERGE if absorbed else ChangeKind.SPLIT
-        counts["merges" if kind == ChangeKind.MERGE else "splits"] += 1
+        kind = (
+            ChangeKind.MERGE if absorbed else ChangeKind.CREATE if src is None or dst in created else ChangeKind.SPLIT
+        )
+        counts[{ChangeKind.MERGE: "merges", ChangeKind.SPLIT: "splits", ChangeKind.CREATE: "splits"}[kind]] += 1
         changes.append(
             ClusterChange(
                 run=run,
@@ -343,38 +422,50 @@ def judgement_record(*, actor: Actor, pair: CandidatePair, decision: str, reason
 
 
 @transaction.atomic
+def reversible(change: ClusterChange) -> bool:
+    """A merge or split not yet reversed whose records have not moved again since."""
+    if change.reversed_by_change_id or change.kind == ChangeKind.REVERSAL or change.from_nominal_id is None:
+        return False
+    where = set(SourceRecord.objects.filter(pk__in=change.records).values_list("nominal_id", flat=True))
+    return where == {change.to_nominal_id}
+
+
 def change_reverse(*, actor: Actor, change: ClusterChange, reason: str) -> ClusterChange:
-    """Undo a merge or split: move the records back and record labels so no run redoes it."""
+    """Undo a merge or split: move the records back and record labels so no run redoes it.
+
+    The moved records are labelled "different" from the records that stay, and "same" as each
+    other and as the records they rejoin. Links moved when a nominal was absorbed stay where they are.
+    """
     if not policies.can_resolve(actor.user):
         raise PermissionDenied
     visible = policies.visible_source_records(actor.user).filter(pk__in=change.records)
     if visible.count() != len(change.records):
         raise PermissionDenied("You can only reverse changes to records you can see.")
     reason = clean_text(reason, field="reason", max_length=1000)
-    if change.reversed_by_change_id or change.kind == ChangeKind.REVERSAL or change.from_nominal is None:
-        raise ValidationError({"change": "This change cannot be reversed (it is a reversal or made a new record)."})
+    if not reversible(change):
+        raise ValidationError(
+            {"change": "This change cannot be reversed: it was reversed already, or its records have moved since."}
+        )
     back = change.from_nominal
+    assert back is not None
     if back.merged_into_id:
         back.merged_into, back.merged_at = None, None
         back.save(update_fields=["merged_into", "merged_at"])
-    stay = list(
-        SourceRecord.objects.filter(nominal=change.to_nominal)
-        .exclude(pk__in=change.records)
-        .values_list("pk", flat=True)
-    )
-    rejoin = list(SourceRecord.objects.filter(nominal=back).values_list("pk", flat=True))
-    label = Decision.DIFFERENT if change.kind == ChangeKind.MERGE else Decision.SAME
-    pairs = [(m, o) for m in change.records for o in (stay if label == Decision.DIFFERENT else rejoin[:1] or stay)]
+    moved = sorted(change.records)
+    stay = SourceRecord.objects.filter(nominal=change.to_nominal).exclude(pk__in=moved).values_list("pk", flat=True)
+    rejoin = SourceRecord.objects.filter(nominal=back).values_list("pk", flat=True)
+    labels_ = [(m, o, Decision.DIFFERENT) for m in moved for o in stay]
+    labels_ += [(moved[0], o, Decision.SAME) for o in [*moved[1:], *rejoin]]
     MatchJudgement.objects.bulk_create(
         [
             MatchJudgement(
-                record_l_id=_ordered(m, o)[0],
-                record_r_id=_ordered(m, o)[1],
-                decision=label,
+                record_l_id=min(m, o),
+                record_r_id=max(m, o),
+                decision=decision,
                 reason=f"Reversal: {reason}",
                 decided_by=actor.user,
             )
-            for m, o in pairs
+            for m, o, decision in labels_
         ]
     )
     _move_records(dict.fromkeys(change.records, back.pk))

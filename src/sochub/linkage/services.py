@@ -25,9 +25,11 @@ from sochub.audit import services as audit
 from sochub.audit.context import Actor
 from sochub.audit.models import Operation
 from sochub.engine import imports as engine
+from sochub.engine import names
 from sochub.intel.models import (
     OCG,
     Association,
+    Classification,
     FactKind,
     IntelligenceRecord,
     NameToken,
@@ -35,6 +37,7 @@ from sochub.intel.models import (
     NominalFact,
     OCGMembership,
 )
+from sochub.intel.policies import cleared_for
 from sochub.intel.services import build_fact, name_tokens_for, next_urn
 from sochub.intel.validation import clean_text
 from sochub.partners.models import Agency
@@ -96,7 +99,7 @@ def import_upload(
         engine.read_table(path, sheet=sheet or None).headers  # noqa: B018 - fail now on an unreadable file
     except engine.TableError as exc:
         raise ValidationError({"file": str(exc)}) from exc
-    return ImportBatch.objects.create(
+    batch = ImportBatch.objects.create(
         agency=agency,
         kind=kind,
         file_name=name,
@@ -105,6 +108,14 @@ def import_upload(
         sheet=sheet,
         created_by=actor.user,
     )
+    audit.record(
+        actor=actor,
+        operation=Operation.COLLECTION,
+        object_type="import",
+        object_ids=[batch.pk],
+        detail={"agency": agency.code, "kind": kind, "file": name, "bytes": size, "stage": "uploaded"},
+    )
+    return batch
 
 
 def import_upload_path(*, actor: Actor, agency: Agency, kind: str, path: Path, sheet: str = "") -> ImportBatch:
@@ -164,6 +175,10 @@ def mapping_save(*, actor: Actor, agency: Agency, kind: str, name: str, mapping_
 
 
 # Landing rows ---------------------------------------------------------------------------------
+
+
+class AlreadyImported(Exception):
+    """Another job has started (or finished) this batch: leave its status alone."""
 
 
 class RowRefused(Exception):
@@ -238,17 +253,18 @@ class _Landing:
             .first()
         )
         if rec and rec.nominal:
-            return rec.nominal
-        fact = (
-            NominalFact.objects.filter(agency=self.batch.agency, kind=FactKind.PNC_ID, key=key.strip().upper())
+            return rec.nominal.survivor()
+        pnc = names.normalise_pnc_id(key)
+        held = {
+            f.nominal.survivor().pk: f.nominal.survivor()
+            for f in NominalFact.objects.filter(agency=self.batch.agency, kind=FactKind.PNC_ID, key=pnc or "-")
             .select_related("nominal")
-            .first()
-        )
-        if fact:
-            nominal = fact.nominal
-            while nominal.merged_into_id:
-                nominal = Nominal.objects.get(pk=nominal.merged_into_id)
-            return nominal
+            .order_by("pk")
+        }
+        if len(held) > 1:
+            raise RowRefused({field: f"PNC ID ‘{key}’ is held on {len(held)} nominals: use the record id instead."})
+        if held:
+            return next(iter(held.values()))
         raise RowRefused(
             {field: f"No nominal with record id or PNC ID ‘{key}’ has been imported for {self.batch.agency.name}."}
         )
@@ -263,13 +279,10 @@ class _Landing:
 
 
 def _land_nominal(land: _Landing, row: engine.ValidRow, record: SourceRecord, is_new: bool) -> None:
-    if is_new:
-        nominal = Nominal.objects.create()
-        record.nominal = nominal
-    else:
-        nominal = record.nominal or Nominal.objects.create()
-        record.nominal = nominal
+    nominal = record.nominal or Nominal.objects.create()
+    if not is_new:
         NominalFact.objects.filter(source_ref=record.fact_ref, agency=record.agency).delete()
+    record.nominal = nominal
     record.save()
     facts = _build_nominal_facts(record, nominal)
     for f in facts:
@@ -298,16 +311,25 @@ def _land_association(land: _Landing, row: engine.ValidRow, record: SourceRecord
 def _land_membership(land: _Landing, row: engine.ValidRow, record: SourceRecord, is_new: bool) -> None:
     v = row.values
     ocg, nominal = land.ocg_for(v["ocg"]), land.nominal_for(v["nominal"], "nominal")
-    membership, _ = OCGMembership.objects.update_or_create(
-        ocg=ocg,
-        nominal=nominal,
-        defaults={
-            "role": v["role"],
-            "date_from": v.get("date_from"),
-            "date_to": v.get("date_to"),
-            "activities": v.get("activities") or [],
-        },
-    )
+    fields = {
+        "role": v["role"],
+        "date_from": v.get("date_from"),
+        "date_to": v.get("date_to"),
+        "activities": v.get("activities") or [],
+    }
+    mine = OCGMembership.objects.filter(pk=record.object_id).first() if record.object_id else None
+    others = OCGMembership.objects.filter(ocg=ocg, nominal=nominal)
+    other = (others.exclude(pk=mine.pk) if mine else others).first()
+    if other:  # the group already lists this person: the row updates that membership
+        if mine:
+            mine.delete()
+        OCGMembership.objects.filter(pk=other.pk).update(**fields)
+        membership = other
+    elif mine:  # the row changed its group or person: move the membership it made
+        OCGMembership.objects.filter(pk=mine.pk).update(ocg=ocg, nominal=nominal, **fields)
+        membership = mine
+    else:
+        membership = OCGMembership.objects.create(ocg=ocg, nominal=nominal, **fields)
     record.object_id = str(membership.pk)
     record.save()
 
@@ -324,14 +346,15 @@ def _land_intelligence(land: _Landing, row: engine.ValidRow, record: SourceRecor
         "handling_code": v["handling_code"],
         "handling_conditions": v.get("handling_conditions") or "",
     }
-    if v.get("classification"):
-        fields["classification"] = v["classification"]
+    fields["classification"] = v.get("classification") or Classification.OFFICIAL
+    if not cleared_for(land.actor.user, fields["classification"]):
+        raise RowRefused({"classification": f"You are not vetted to record {fields['classification']} material."})
     intel = IntelligenceRecord.objects.filter(pk=record.object_id).first() if record.object_id else None
     if intel:
         IntelligenceRecord.objects.filter(pk=intel.pk).update(**fields)
     else:
         intel = IntelligenceRecord.objects.create(
-            urn=next_urn(IntelligenceRecord, "INT"), agency=land.batch.agency, created_by=land.actor.user, **fields
+            urn=next_urn(IntelligenceRecord, "IR"), agency=land.batch.agency, created_by=land.actor.user, **fields
         )
     intel.subjects.set(subjects)
     record.object_id = str(intel.pk)
@@ -398,10 +421,14 @@ def import_run(*, actor: Actor, batch: ImportBatch, progress: Progress | None = 
     rest; every row read is counted as landed, changed, unchanged or rejected.
     """
     import_run_allowed(actor=actor, batch=batch)
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=(ImportStatus.DRAFT, ImportStatus.QUEUED)).update(
+        status=ImportStatus.RUNNING
+    )
+    if not claimed:
+        raise AlreadyImported(f"{batch.file_name} is already being imported.")
     mapping = engine.load_mapping(batch.mapping_yaml)
     table = engine.read_table(Path(batch.stored_path), sheet=batch.sheet or None)
     total = table.total_rows()
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
     existing = {
         key: (pk, fp)
         for key, pk, fp in SourceRecord.objects.filter(agency=batch.agency, kind=batch.kind).values_list(
@@ -446,13 +473,18 @@ def import_run(*, actor: Actor, batch: ImportBatch, progress: Progress | None = 
 
 
 def import_fail(*, batch: ImportBatch, error: str) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, error=error, finished_at=timezone.now())
+    """Mark a batch this job was importing as failed (rows already landed stay)."""
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED, error=error, finished_at=timezone.now()
+    )
 
 
 def rejects_download(*, actor: Actor, batch: ImportBatch) -> Path:
     """The rejects file holds personal data as sent: downloading it is a disclosure, audited."""
     if not policies.visible_batches(actor.user).filter(pk=batch.pk).exists() or not batch.rejects_path:
         raise PermissionDenied
+    if batch.kind == ImportKind.INTEL and not cleared_for(actor.user, Classification.OFFICIAL_SENSITIVE):
+        raise PermissionDenied("Rejected intelligence rows may be OFFICIAL-SENSITIVE: your vetting does not allow it.")
     audit.record(
         actor=actor,
         operation=Operation.DISCLOSURE,

@@ -34,6 +34,9 @@ def import_file(job_id: int, batch_id: int) -> dict[str, Any]:
     actor = Actor(user=job.created_by, channel=Channel.WORKER, purpose=job.purpose)
     try:
         batch = services.import_run(actor=actor, batch=batch, progress=_progress(job))
+    except services.AlreadyImported as exc:
+        job_finish(job, error=str(exc))
+        raise
     except Exception as exc:  # the import page must say what went wrong
         services.import_fail(batch=batch, error=f"{type(exc).__name__}: {exc}")
         job_finish(job, error=f"{type(exc).__name__}: {exc}")

@@ -20,8 +20,6 @@ from sochub.engine import imports as engine
 from sochub.linkage import policies, resolution, selectors, services, tasks
 from sochub.linkage.models import (
     CandidatePair,
-    ChangeKind,
-    ClusterChange,
     Decision,
     ImportBatch,
     ImportKind,
@@ -68,10 +66,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @intel_user
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
+    """Importing personal data is a collection: the audit row needs its purpose."""
     user = current_user(request)
     agencies = list(policies.importable_agencies(user).order_by("name"))
     if not agencies:
         raise Http404
+    if (needed := purpose_needed(request)) is not None:
+        return needed
     source = request.POST if request.method == "POST" else request.GET
     form = {
         "kind": source.get("kind", "") if source.get("kind", "") in ImportKind.values else "",
@@ -300,15 +301,11 @@ def import_rejects(request: HttpRequest, batch_id: int) -> HttpResponse:
 # Resolution -----------------------------------------------------------------------------------
 
 
-def _reversible(change: ClusterChange) -> bool:
-    return (
-        not change.reversed_by_change_id and change.kind != ChangeKind.REVERSAL and change.from_nominal_id is not None
-    )
-
-
 @intel_user
 def resolution_overview(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    if (needed := purpose_needed(request)) is not None:
+        return needed
     can_resolve = policies.can_resolve(user)
     changes = list(selectors.changes_for(user).select_related("from_nominal", "to_nominal")[:25])
     return render(
@@ -319,7 +316,7 @@ def resolution_overview(request: HttpRequest) -> HttpResponse:
             "can_resolve": can_resolve,
             "waiting": selectors.review_queue(user).count() if can_resolve else 0,
             "elsewhere": selectors.review_waiting_elsewhere(user),
-            "changes": [(c, can_resolve and _reversible(c)) for c in changes],
+            "changes": [(c, can_resolve and resolution.reversible(c)) for c in changes],
         },
     )
 
@@ -464,6 +461,6 @@ def change_reverse(request: HttpRequest, change_id: int) -> HttpResponse:
     return render(
         request,
         "linkage/change_reverse.html",
-        {"change": change, "reversible": _reversible(change), "reason": reason, "errors": errors},
+        {"change": change, "reversible": resolution.reversible(change), "reason": reason, "errors": errors},
         status=status,
     )
