@@ -212,3 +212,83 @@ def test_demo_style_facts_get_source_records(analyst: User, picture: dict[str, A
     record = SourceRecord.objects.get(nominal=picture["smith"], agency__code="gmp")
     assert record.values["surname"].upper() == "SMITH" and record.fact_ref
     assert services.source_records_adopt(actor=act(analyst)) == 0
+
+
+def test_a_changed_membership_row_moves_the_membership(
+    analyst: User, agencies: dict[str, Agency], partner_files: PartnerFiles, tmp_path: Path
+) -> None:
+    gmp = agencies["gmp"]
+    run_import(analyst, gmp, ImportKind.NOMINALS, partner_files.gmp, GMP_MAPPING)
+    OCG.objects.create(urn="OCG000001", name="Salford Crew", agency=gmp, threat_categories=["drugs"])
+    mapping = (
+        "kind: ocg-members\ncolumns: {source_key: id, ocg: group, nominal: person, role: role}\nsource_key: [id]\n"
+    )
+    header = ["id", "group", "person", "role"]
+    run_import(
+        analyst,
+        gmp,
+        ImportKind.OCG_MEMBERS,
+        _write(tmp_path / "m1.csv", header, [["M1", "OCG000001", "GMP00001", "principal"]]),
+        mapping,
+    )
+    batch = run_import(
+        analyst,
+        gmp,
+        ImportKind.OCG_MEMBERS,
+        _write(tmp_path / "m2.csv", header, [["M1", "OCG000001", "GMP00002", "peripheral"]]),
+        mapping,
+    )
+    assert batch.changed == 1
+    membership = OCGMembership.objects.get()
+    assert membership.nominal_id == SourceRecord.objects.get(agency=gmp, source_key="GMP00002").nominal_id
+    assert membership.role == "peripheral"
+
+
+def test_unvetted_users_cannot_import_official_sensitive_intelligence(
+    officer: User, agencies: dict[str, Agency], tmp_path: Path
+) -> None:
+    intel = _write(
+        tmp_path / "intel.csv",
+        ["ref", "title", "text", "date", "s", "i", "h", "class"],
+        [
+            ["I1", "Cash couriers", "Seen moving cash.", "2025-03-01", "2", "B", "P", "OFFICIAL-SENSITIVE"],
+            ["I2", "Lock-up", "A lock-up on Trafford Road.", "2025-03-02", "2", "B", "P", "OFFICIAL"],
+        ],
+    )
+    mapping = (
+        "kind: intel\ncolumns: {source_key: ref, title: title, text: text, date_of_intelligence: date, "
+        "source_evaluation: s, intelligence_assessment: i, handling_code: h, classification: class}\n"
+    )
+    batch = run_import(officer, agencies["gmp"], ImportKind.INTEL, intel, mapping)
+    assert (batch.landed, batch.rejected) == (1, 1)
+    assert "not vetted" in read_csv(Path(batch.rejects_path))[0]["rejection_reasons"]
+    assert IntelligenceRecord.objects.get().urn.startswith("IR")
+    with pytest.raises(PermissionDenied):
+        services.rejects_download(actor=act(officer), batch=batch)
+
+
+def test_a_coordinator_who_moves_on_no_longer_sees_the_partners_imports(
+    coordinator: User, agencies: dict[str, Agency], partner_files: PartnerFiles
+) -> None:
+    from sochub.linkage import policies
+
+    batch = run_import(coordinator, agencies["mersey"], ImportKind.NOMINALS, partner_files.mersey, MERSEY_MAPPING)
+    assert policies.visible_batches(coordinator).filter(pk=batch.pk).exists()
+    coordinator.coordinator_region = None
+    coordinator.save()
+    assert not policies.visible_batches(coordinator).filter(pk=batch.pk).exists()
+
+
+def test_associations_may_name_a_nominal_by_pnc_id_in_any_written_form(
+    analyst: User, agencies: dict[str, Agency], partner_files: PartnerFiles, tmp_path: Path
+) -> None:
+    gmp = agencies["gmp"]
+    run_import(analyst, gmp, ImportKind.NOMINALS, partner_files.gmp, GMP_MAPPING)
+    first = SourceRecord.objects.get(agency=gmp, source_key="GMP00001")
+    year, rest = first.values["pnc_id"].split("/")
+    written = f"19{year}/{int(rest[:-1])}{rest[-1].lower()}"  # e.g. 1985/123456x
+    assoc = _write(tmp_path / "a.csv", ["id", "a", "b", "type"], [["A1", written, "GMP00002", "family"]])
+    mapping = "kind: associations\ncolumns: {source_key: id, nominal_a: a, nominal_b: b, type: type}\n"
+    batch = run_import(analyst, gmp, ImportKind.ASSOCIATIONS, assoc, mapping)
+    assert batch.landed == 1, read_csv(Path(batch.rejects_path))
+    assert Association.objects.get().nominal_a_id == first.nominal_id

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from sochub.audit.models import AuditEvent
 from sochub.intel.models import Nominal, NominalFact
@@ -190,3 +190,50 @@ def test_nominal_sources_show_why_records_were_linked(coordinator: User, analyst
     assert abs(sum(c["match_weight"] for c in reason.pair.contributions) - reason.pair.match_weight) < 1e-6
     own = selectors.nominal_sources(analyst, nominal)
     assert len(own.records) + own.hidden == 2 and own.hidden >= 1
+
+
+def test_a_hand_merge_holds_and_no_record_is_left_on_a_dead_nominal(coordinator: User, imported: PartnerFiles) -> None:
+    from sochub.intel.services import nominal_merge
+
+    resolution.resolution_run(actor=act(coordinator))
+    keep, absorb = (
+        SourceRecord.objects.filter(agency__code="gmp").exclude(nominal__source_records__agency__code="merseyside")
+    ).distinct()[:2]
+    assert keep.nominal_id != absorb.nominal_id
+    assert keep.nominal is not None and absorb.nominal is not None
+    nominal_merge(actor=act(coordinator), keep=keep.nominal, absorb=absorb.nominal, reason="Same custody photo")
+    resolution.resolution_run(actor=act(coordinator), full=True)
+    absorb.refresh_from_db()
+    assert absorb.nominal_id == keep.nominal_id
+    assert not SourceRecord.objects.filter(nominal__merged_into__isnull=False).exists()
+
+
+def test_a_change_whose_records_moved_since_cannot_be_reversed(coordinator: User, imported: PartnerFiles) -> None:
+    resolution.resolution_run(actor=act(coordinator))
+    change = ClusterChange.objects.filter(kind=ChangeKind.MERGE).first()
+    assert change is not None and resolution.reversible(change)
+    moved = change.records[0]
+    for pair in CandidatePair.objects.filter(record_l_id=moved) | CandidatePair.objects.filter(record_r_id=moved):
+        resolution.judgement_record(actor=act(coordinator), pair=pair, decision=Decision.DIFFERENT, reason="Checked")
+    change.refresh_from_db()
+    assert not resolution.reversible(change)
+    with pytest.raises(ValidationError):
+        resolution.change_reverse(actor=act(coordinator), change=change, reason="Too late")
+
+
+def test_not_sure_leaves_the_last_decision_standing(coordinator: User, imported: PartnerFiles) -> None:
+    resolution.resolution_run(actor=act(coordinator))
+    pair = CandidatePair.objects.filter(status=PairStatus.LINKED).first()
+    assert pair is not None
+    resolution.judgement_record(actor=act(coordinator), pair=pair, decision=Decision.SAME)
+    resolution.judgement_record(actor=act(coordinator), pair=pair, decision=Decision.UNSURE, reason="Second look")
+    assert resolution.labels()[(pair.record_l_id, pair.record_r_id)] == Decision.SAME
+    resolution.resolution_run(actor=act(coordinator), full=True)
+    left, right = SourceRecord.objects.get(pk=pair.record_l_id), SourceRecord.objects.get(pk=pair.record_r_id)
+    assert left.nominal_id == right.nominal_id
+
+
+def test_a_run_already_in_progress_blocks_a_second(coordinator: User, imported: PartnerFiles) -> None:
+    ResolutionRun.objects.create(started_by=coordinator, link_threshold=0.95, review_threshold=0.5)
+    with pytest.raises(ValidationError, match="already in progress"):
+        resolution.resolution_run(actor=act(coordinator))
