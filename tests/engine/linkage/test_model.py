@@ -108,6 +108,8 @@ def test_relatives_at_one_address_are_left_for_an_analyst(people: pd.DataFrame, 
                     {"unique_id": "f1", "first_name": "Marek", "dob": "1955-01-30", **home},
                     {"unique_id": "f2", "first_name": "Marek", "dob": "1988-04-02", **home},
                     {"unique_id": "d1", "first_name": "Piotr", "dob": "1980-08-08", **home, "postcode": "BD5 1GZ"},
+                    {"unique_id": "p1", "first_name": "Marek", "dob": "1955-01-30", **home, "pnc_id": "74/123456K"},
+                    {"unique_id": "p2", "first_name": "Marek", "dob": "1985-01-30", **home, "pnc_id": "74/123456K"},
                 ]
             ),
         ],
@@ -117,6 +119,7 @@ def test_relatives_at_one_address_are_left_for_an_analyst(people: pd.DataFrame, 
     assert _prob(pairs, "b1", "b2") <= FAMILY_CAP < DEFAULT_THRESHOLD
     assert _prob(pairs, "f1", "f2") <= FAMILY_CAP
     assert _prob(pairs, "b1", "d1") > DEFAULT_THRESHOLD  # the same man, one postcode letter apart
+    assert _prob(pairs, "p1", "p2") > DEFAULT_THRESHOLD  # one PNC ID: a mistyped year, not a son
     planted = pairs[pairs.unique_id_l.isin(["b1", "b2", "f1", "f2"]) & pairs.unique_id_r.isin(["b1", "b2", "f1", "f2"])]
     row = planted[planted.guard != ""].iloc[0]
     steps = contributions(model, row.to_dict())

@@ -46,6 +46,7 @@ LABELS = {
     "address": "Address",
     "pnc_id": "PNC ID",
     "ni_number": "NI number",
+    "other_id": "Other identifier",
     "phone": "Phone",
     "gender": "Gender",
 }
@@ -69,6 +70,7 @@ BLOCKING_KEYS: list[tuple[str, ...]] = [
     ("given_meta", "surname_meta", "dob_month", "dob_day"),
     ("pnc_id",),
     ("ni_number",),
+    ("other_id",),
     ("phone",),
     ("address", "given_init"),
     ("address", "surname_init"),
@@ -487,7 +489,7 @@ def family_guard(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     if high.empty:
         return pairs
     cols = ["given_name", "given_canon", "given_init", "dob_days", "dob_year", "dob_month", "dob_day"]
-    cols += [c for c in ("middle_names",) if c in records.columns]
+    cols += [c for c in ("middle_names", "pnc_id", "ni_number", "other_id") if c in records.columns]
     side = records.set_index(records["unique_id"].astype(str))[cols]
     left = side.reindex(pairs.loc[high, "unique_id_l"].astype(str)).reset_index(drop=True)
     right = side.reindex(pairs.loc[high, "unique_id_r"].astype(str)).reset_index(drop=True)
@@ -526,7 +528,12 @@ def family_guard(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     year_typo = (left["dob_month"] == right["dob_month"]) & (left["dob_day"] == right["dob_day"])
     days_apart = (left["dob_days"] - right["dob_days"]).abs()
     dates_apart = days_apart.notna() & (days_apart > 365.25 * FAMILY_YEARS) & ~transposed & ~year_typo
-    reason = pd.Series("", index=left.index).mask(dates_apart, "dates").mask(names_differ, "names")
+    # Relatives never share a PNC ID, NI number or passport: such a pair is one person whatever else differs.
+    same_id = pd.Series(False, index=left.index)
+    for col in ("pnc_id", "ni_number", "other_id"):
+        if col in left:
+            same_id |= left[col].notna() & (left[col] == right[col])
+    reason = pd.Series("", index=left.index).mask(dates_apart, "dates").mask(names_differ, "names").mask(same_id, "")
     hit = (reason != "").to_numpy()
     guarded = high[hit]
     if guarded.empty:

@@ -41,6 +41,7 @@ CANONICAL = [
     "address",
     "pnc_id",
     "ni_number",
+    "other_id",
     "phone",
     "gender",
 ]
@@ -73,6 +74,8 @@ ALIASES: dict[str, list[str]] = {
     "address": ["address", "address_1", "address_line_1", "address1", "addressline1", "street"],
     "pnc_id": ["pnc_id", "pnc", "pnc_number", "pncid"],
     "ni_number": ["ni_number", "ni", "nino", "national_insurance_number", "ni_no"],
+    # Any other identifier unique to a person (passport, social security, driver number).
+    "other_id": ["other_id", "passport", "passport_number", "soc_sec_id", "ssn", "driver_number", "licence_number"],
     "phone": ["phone", "telephone", "mobile", "phone_number", "tel", "telephone_number"],
     "gender": ["gender", "sex"],
 }
@@ -174,6 +177,10 @@ def _parse_date_value(raw: Any, text: str) -> date | None:
     if isinstance(raw, np.datetime64):
         return None if np.isnat(raw) else pd.Timestamp(raw).date()
     return parse_date(text) if text else None
+
+
+def _other_id(s: str) -> str | None:
+    return _NON_ALNUM.sub("", fold(s)) or None
 
 
 def _postcode(s: str) -> str | None:
@@ -331,7 +338,12 @@ def prepare(
         res["postcode"], district, sector = empty, empty, empty
 
     res["address"] = _address(df.reset_index(drop=True), cols["address"]) if "address" in cols else empty
-    for field, fn in (("pnc_id", normalise_pnc_id), ("ni_number", normalise_ni_number), ("phone", normalise_phone)):
+    for field, fn in (
+        ("pnc_id", normalise_pnc_id),
+        ("ni_number", normalise_ni_number),
+        ("other_id", _other_id),
+        ("phone", normalise_phone),
+    ):
         raw = src(field)
         if raw is None:
             res[field] = empty
