@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sochub.engine.linkage.spark import java_available
 from sochub.linkage.demo_files import GMP_MAPPING, MERSEY_MAPPING, PartnerFiles, write_partner_files
 from tests.test_cli import run
 
@@ -147,6 +148,20 @@ def test_link_and_evaluate_files_without_a_database(files: PartnerFiles, tmp_pat
     f1 = float(evaluated.stdout.split("F1 ")[1].split()[0])
     assert f1 >= 0.85
     assert (tmp_path / "false_negatives.csv").exists()
+    if not java_available():
+        pytest.skip("no Java runtime: the Spark engine cannot start")
+    on_spark = tmp_path / "spark.csv"
+    run(["link", *inputs, "--out", str(on_spark), "--engine", "spark"], tmp_path / "novar")
+    assert _clusters_of(on_spark) == _clusters_of(clusters)
+
+
+def _clusters_of(path: Path) -> set[frozenset[tuple[str, str]]]:
+    """The clusters as sets of (source, record id), whatever their ids."""
+    groups: dict[str, set[tuple[str, str]]] = {}
+    with path.open() as f:
+        for r in csv.DictReader(f):
+            groups.setdefault(r["cluster_id"], set()).add((r["source"], r["record_id"]))
+    return {frozenset(g) for g in groups.values()}
 
 
 def test_link_help_states_the_engine_default_threshold() -> None:

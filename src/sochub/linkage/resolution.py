@@ -154,7 +154,7 @@ def _score_and_apply(
         model = engine.LinkageModel.from_json(json.dumps(previous.model))
     else:
         step("Estimating the model from the data", 1, 4)
-        model = engine.train(frame, engine=engine_name)
+        model = engine.train(frame)  # on a sample that fits one machine; scoring uses the chosen engine
     stats["new_or_changed"] = len(new_ids)
     step("Scoring pairs", 2, 4)
     if incremental:
