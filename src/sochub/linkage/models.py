@@ -163,6 +163,7 @@ class CandidatePair(models.Model):
     probability = models.FloatField()
     match_weight = models.FloatField()
     contributions = models.JSONField(default=list)
+    guard = models.CharField(max_length=10, blank=True, help_text="Why the family guard held it back, if it did.")
     status = models.CharField(max_length=10, choices=PairStatus.choices)
 
     class Meta:

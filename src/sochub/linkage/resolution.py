@@ -193,6 +193,7 @@ def _score_and_apply(
                     probability=p,
                     match_weight=float(row["match_weight"]),
                     contributions=engine.contributions(model, row),
+                    guard=str(row.get("guard") or ""),
                     status=status,
                 )
             )
@@ -223,14 +224,13 @@ def _score_and_apply(
 def _clusters(link_threshold: float) -> dict[int, str]:
     """record id -> cluster id, from kept pairs at or above the link probability plus labels."""
     ids = [str(i) for i in SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", flat=True)]
+    kept = CandidatePair.objects.filter(Q(probability__gte=link_threshold) | ~Q(guard=""))
     edges = pd.DataFrame(
         [
-            {"unique_id_l": str(left), "unique_id_r": str(right), "match_probability": p}
-            for left, right, p in CandidatePair.objects.filter(probability__gte=link_threshold).values_list(
-                "record_l_id", "record_r_id", "probability"
-            )
+            {"unique_id_l": str(left), "unique_id_r": str(right), "match_probability": p, "guard": guard}
+            for left, right, p, guard in kept.values_list("record_l_id", "record_r_id", "probability", "guard")
         ],
-        columns=["unique_id_l", "unique_id_r", "match_probability"],
+        columns=["unique_id_l", "unique_id_r", "match_probability", "guard"],
     )
     judged = labels()
     same = [(str(a), str(b)) for (a, b), d in judged.items() if d == Decision.SAME]

@@ -71,7 +71,9 @@ def cluster(
 ) -> pd.DataFrame:
     """unique_id, cluster_id (smallest unique_id in the cluster), match_probability (strongest kept link).
 
-    `same` pairs always link (probability 1.0); `different` pairs never end up in one cluster.
+    `same` pairs always link (probability 1.0); `different` pairs never end up in one cluster, nor do
+    pairs the family guard flagged (a non-empty `guard` column), unless they are in `same`: a chain of
+    links through a record with no given name must not join two brothers.
     """
     ids = pd.Index(pd.unique(np.asarray(list(unique_ids), dtype=object).astype(str)))
     n = len(ids)
@@ -81,6 +83,14 @@ def cluster(
     p = keep["match_probability"].to_numpy(dtype=float) if len(keep) else np.empty(0)
     same_l = [(str(x), str(y)) for x, y in same]
     diff_l = [(str(x), str(y)) for x, y in different]
+    if "guard" in pairs.columns:  # likely relatives (see model.family_guard) stay apart unless judged the same
+        flagged = pairs[pairs["guard"].fillna("").astype(str) != ""]
+        judged_same = {frozenset(x) for x in same_l}
+        diff_l += [
+            (str(x), str(y))
+            for x, y in zip(flagged["unique_id_l"], flagged["unique_id_r"], strict=True)
+            if frozenset((str(x), str(y))) not in judged_same
+        ]
     if same_l:
         sa = _codes(ids, np.array([x for x, _ in same_l], dtype=object))
         sb = _codes(ids, np.array([y for _, y in same_l], dtype=object))

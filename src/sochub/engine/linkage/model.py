@@ -467,13 +467,14 @@ def predict(
 # Relatives share a surname and an address, which Fellegi-Sunter's independence assumption counts
 # twice: brothers at one postcode with a rare surname score as near-certain matches, and so do a
 # father and son of the same name. A real duplicate seldom has a clearly different given name, or a
-# date of birth years apart, so such pairs are never linked by the model alone: their probability is
-# capped inside the review band for an analyst to decide.
+# date of birth over a year out that is not a typo (day and month swapped, one year digit), so such
+# pairs are never linked by the model alone: their probability is capped inside the review band for an
+# analyst to decide, and clustering keeps them apart.
 FAMILY_CAP = 0.6
-FAMILY_YEARS = 5
+FAMILY_YEARS = 1
 FAMILY_LEVELS = {
     "names": "Given names clearly differ (relatives?): left for an analyst",
-    "dates": f"Dates of birth over {FAMILY_YEARS} years apart (parent and child?): left for an analyst",
+    "dates": "Dates of birth over a year apart, not a slip of the pen (relatives?): left for an analyst",
 }
 
 
