@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,59 +48,22 @@ def var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def import_nominals(var: Path, path: Path, mapping: Path, *, agency: str = "nwrocu", user: str = "nwcoord") -> Any:
+    args = ["import", "nominals", str(path), "--agency", agency, "--mapping", str(mapping), "--as", user, *WHY]
+    return run(args, var)
+
+
 def test_import_then_resolve(var: Path, files: PartnerFiles, tmp_path: Path) -> None:
     gmp_map, mersey_map = tmp_path / "gmp.yaml", tmp_path / "mersey.yaml"
     gmp_map.write_text(GMP_MAPPING)
     mersey_map.write_text(MERSEY_MAPPING)
-    out = run(
-        [
-            "import",
-            "nominals",
-            str(files.gmp),
-            "--agency",
-            "nwrocu",
-            "--mapping",
-            str(gmp_map),
-            "--as",
-            "nwcoord",
-            *WHY,
-        ],
-        var,
-    )
+    out = import_nominals(var, files.gmp, gmp_map)
     assert "3 rejected" in out.stdout and "Rejected rows, with the reason for each" in out.stdout
     rejects = Path(out.stdout.split("reason for each: ")[1].splitlines()[0])
     assert rejects.exists() and "rejection_reasons" in rejects.read_text()
-    again = run(
-        [
-            "import",
-            "nominals",
-            str(files.gmp),
-            "--agency",
-            "nwrocu",
-            "--mapping",
-            str(gmp_map),
-            "--as",
-            "nwcoord",
-            *WHY,
-        ],
-        var,
-    )
+    again = import_nominals(var, files.gmp, gmp_map)
     assert " 0 landed" in again.stdout and "0 changed" in again.stdout
-    run(
-        [
-            "import",
-            "nominals",
-            str(files.mersey),
-            "--agency",
-            "nwrocu",
-            "--mapping",
-            str(mersey_map),
-            "--as",
-            "nwcoord",
-            *WHY,
-        ],
-        var,
-    )
+    import_nominals(var, files.mersey, mersey_map)
     resolved = run(["resolve", "--as", "nwcoord", *WHY], var)
     assert "merges:" in resolved.stdout
     merges = int(resolved.stdout.split("merges:")[1].split()[0].replace(",", ""))
@@ -182,19 +146,7 @@ def test_demo_resolves_its_world_and_leaves_files_to_practise_on(tmp_path: Path)
     merged = int(out.stdout.split("nominals merged by resolution:")[1].split()[0].replace(",", ""))
     assert merged > 0
     practice = var / "demo-files"
-    imported = run(
-        [
-            "import",
-            "nominals",
-            str(practice / "gmp-nominals.csv"),
-            "--agency",
-            "gmp",
-            "--mapping",
-            str(practice / "gmp-mapping.yaml"),
-            "--as",
-            "analyst",
-            *WHY,
-        ],
-        var,
+    imported = import_nominals(
+        var, practice / "gmp-nominals.csv", practice / "gmp-mapping.yaml", agency="gmp", user="analyst"
     )
     assert "3 rejected" in imported.stdout

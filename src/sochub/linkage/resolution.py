@@ -43,18 +43,7 @@ from .models import (
 
 Progress = Callable[[str, int, int], None]
 RUN_TIMEOUT = timedelta(hours=6)  # a run unfinished after this long is taken to have died
-FIELDS = (
-    "given_name",
-    "middle_names",
-    "surname",
-    "dob",
-    "postcode",
-    "address",
-    "pnc_id",
-    "ni_number",
-    "phone",
-    "gender",
-)
+FIELDS = tuple(f for f in engine.CANONICAL if f not in ("unique_id", "source_dataset"))
 
 
 def _records_frame(records: list[Any]) -> pd.DataFrame:

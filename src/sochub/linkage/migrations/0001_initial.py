@@ -2,180 +2,411 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import sochub.linkage.models
 from django.conf import settings
 from django.db import migrations, models
 
+import sochub.linkage.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('intel', '0004_alter_nominalfact_source_ref'),
-        ('jobs', '0002_initial'),
-        ('partners', '0001_initial'),
+        ("intel", "0004_alter_nominalfact_source_ref"),
+        ("jobs", "0002_initial"),
+        ("partners", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nominals', 'Nominals (people)'), ('associations', 'Associations between nominals'), ('ocg-members', 'OCG members'), ('intel', 'Intelligence records')], max_length=20)),
-                ('file_name', models.CharField(max_length=255)),
-                ('stored_path', models.CharField(max_length=500)),
-                ('sha256', models.CharField(max_length=64)),
-                ('sheet', models.CharField(blank=True, max_length=100)),
-                ('mapping_yaml', models.TextField(blank=True, max_length=20000)),
-                ('status', models.CharField(choices=[('draft', 'Waiting for a mapping'), ('queued', 'Queued'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Failed')], default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('read', models.PositiveIntegerField(default=0)),
-                ('landed', models.PositiveIntegerField(default=0, help_text='New rows.')),
-                ('changed', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('blank', models.PositiveIntegerField(default=0, help_text='Empty rows, counted and skipped.')),
-                ('rejects_path', models.CharField(blank=True, max_length=500)),
-                ('error', models.TextField(blank=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_batches', to='partners.agency')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nominals", "Nominals (people)"),
+                            ("associations", "Associations between nominals"),
+                            ("ocg-members", "OCG members"),
+                            ("intel", "Intelligence records"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("stored_path", models.CharField(max_length=500)),
+                ("sha256", models.CharField(max_length=64)),
+                ("sheet", models.CharField(blank=True, max_length=100)),
+                ("mapping_yaml", models.TextField(blank=True, max_length=20000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Waiting for a mapping"),
+                            ("queued", "Queued"),
+                            ("running", "Importing"),
+                            ("done", "Imported"),
+                            ("failed", "Failed"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("read", models.PositiveIntegerField(default=0)),
+                ("landed", models.PositiveIntegerField(default=0, help_text="New rows.")),
+                ("changed", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                ("blank", models.PositiveIntegerField(default=0, help_text="Empty rows, counted and skipped.")),
+                ("rejects_path", models.CharField(blank=True, max_length=500)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="import_batches", to="partners.agency"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ResolutionRun',
+            name="ResolutionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('engine', models.CharField(default='duckdb', max_length=10)),
-                ('model', models.JSONField(default=dict, help_text='Splink settings with the trained parameters.')),
-                ('retrained', models.BooleanField(default=False)),
-                ('incremental', models.BooleanField(default=False)),
-                ('link_threshold', models.FloatField()),
-                ('review_threshold', models.FloatField()),
-                ('stats', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("engine", models.CharField(default="duckdb", max_length=10)),
+                ("model", models.JSONField(default=dict, help_text="Splink settings with the trained parameters.")),
+                ("retrained", models.BooleanField(default=False)),
+                ("incremental", models.BooleanField(default=False)),
+                ("link_threshold", models.FloatField()),
+                ("review_threshold", models.FloatField()),
+                ("stats", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ClusterChange',
+            name="ClusterChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('create', 'New nominal'), ('merge', 'Merged'), ('split', 'Split off'), ('reversal', 'Reversed')], max_length=10)),
-                ('records', models.JSONField(default=list, help_text='Source record ids moved.')),
-                ('absorbed', models.BooleanField(default=False, help_text='The old nominal was left empty and now redirects.')),
-                ('reason', models.CharField(blank=True, max_length=1000)),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('from_nominal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intel.nominal')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reversed_by_change', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reverses', to='linkage.clusterchange')),
-                ('to_nominal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intel.nominal')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='linkage.resolutionrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("create", "New nominal"),
+                            ("merge", "Merged"),
+                            ("split", "Split off"),
+                            ("reversal", "Reversed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("records", models.JSONField(default=list, help_text="Source record ids moved.")),
+                (
+                    "absorbed",
+                    models.BooleanField(default=False, help_text="The old nominal was left empty and now redirects."),
+                ),
+                ("reason", models.CharField(blank=True, max_length=1000)),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "from_nominal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intel.nominal",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reversed_by_change",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reverses",
+                        to="linkage.clusterchange",
+                    ),
+                ),
+                (
+                    "to_nominal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="intel.nominal"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="linkage.resolutionrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at', '-id'],
+                "ordering": ["-made_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nominals', 'Nominals (people)'), ('associations', 'Associations between nominals'), ('ocg-members', 'OCG members'), ('intel', 'Intelligence records')], max_length=20)),
-                ('source_key', models.CharField(max_length=200)),
-                ('file_name', models.CharField(max_length=255)),
-                ('row_number', models.PositiveIntegerField()),
-                ('raw', models.JSONField(default=dict)),
-                ('values', models.JSONField(default=dict)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('history', models.JSONField(blank=True, default=list)),
-                ('object_id', models.CharField(blank=True, help_text='What a non-person row created.', max_length=64)),
-                ('fact_ref', models.CharField(default=sochub.linkage.models.new_fact_ref, help_text='The source_ref of the facts built from it.', max_length=100, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, help_text='Last scored by resolution.', null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='source_records', to='partners.agency')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='records', to='linkage.importbatch')),
-                ('nominal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_records', to='intel.nominal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nominals", "Nominals (people)"),
+                            ("associations", "Associations between nominals"),
+                            ("ocg-members", "OCG members"),
+                            ("intel", "Intelligence records"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("source_key", models.CharField(max_length=200)),
+                ("file_name", models.CharField(max_length=255)),
+                ("row_number", models.PositiveIntegerField()),
+                ("raw", models.JSONField(default=dict)),
+                ("values", models.JSONField(default=dict)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("history", models.JSONField(blank=True, default=list)),
+                ("object_id", models.CharField(blank=True, help_text="What a non-person row created.", max_length=64)),
+                (
+                    "fact_ref",
+                    models.CharField(
+                        default=sochub.linkage.models.new_fact_ref,
+                        help_text="The source_ref of the facts built from it.",
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, help_text="Last scored by resolution.", null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="source_records", to="partners.agency"
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="records",
+                        to="linkage.importbatch",
+                    ),
+                ),
+                (
+                    "nominal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="source_records",
+                        to="intel.nominal",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MatchJudgement',
+            name="MatchJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('same', 'Same person'), ('different', 'Different people'), ('unsure', 'Not sure')], max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=1000)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('record_l', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.sourcerecord')),
-                ('record_r', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("same", "Same person"), ("different", "Different people"), ("unsure", "Not sure")],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=1000)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "record_l",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="linkage.sourcerecord"
+                    ),
+                ),
+                (
+                    "record_r",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="linkage.sourcerecord"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-id'],
+                "ordering": ["-decided_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CandidatePair',
+            name="CandidatePair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField()),
-                ('match_weight', models.FloatField()),
-                ('contributions', models.JSONField(default=list)),
-                ('guard', models.CharField(blank=True, help_text='Why the family guard held it back, if it did.', max_length=10)),
-                ('status', models.CharField(choices=[('linked', 'Linked by the model'), ('review', 'Waiting for review'), ('judged', 'Judged by an analyst')], max_length=10)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='linkage.resolutionrun')),
-                ('record_l', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.sourcerecord')),
-                ('record_r', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("probability", models.FloatField()),
+                ("match_weight", models.FloatField()),
+                ("contributions", models.JSONField(default=list)),
+                (
+                    "guard",
+                    models.CharField(
+                        blank=True, help_text="Why the family guard held it back, if it did.", max_length=10
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("linked", "Linked by the model"),
+                            ("review", "Waiting for review"),
+                            ("judged", "Judged by an analyst"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pairs", to="linkage.resolutionrun"
+                    ),
+                ),
+                (
+                    "record_l",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="linkage.sourcerecord"
+                    ),
+                ),
+                (
+                    "record_r",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="linkage.sourcerecord"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportMapping',
+            name="ImportMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nominals', 'Nominals (people)'), ('associations', 'Associations between nominals'), ('ocg-members', 'OCG members'), ('intel', 'Intelligence records')], max_length=20)),
-                ('name', models.CharField(max_length=100)),
-                ('yaml', models.TextField(max_length=20000)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_mappings', to='partners.agency')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nominals", "Nominals (people)"),
+                            ("associations", "Associations between nominals"),
+                            ("ocg-members", "OCG members"),
+                            ("intel", "Intelligence records"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("yaml", models.TextField(max_length=20000)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_mappings",
+                        to="partners.agency",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('agency', 'kind', 'name'), name='one_mapping_name_per_kind')],
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("agency", "kind", "name"), name="one_mapping_name_per_kind")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['kind', 'nominal'], name='linkage_sou_kind_8cd38f_idx'),
+            model_name="sourcerecord",
+            index=models.Index(fields=["kind", "nominal"], name="linkage_sou_kind_8cd38f_idx"),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['kind', 'resolved_at'], name='linkage_sou_kind_f2610a_idx'),
+            model_name="sourcerecord",
+            index=models.Index(fields=["kind", "resolved_at"], name="linkage_sou_kind_f2610a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('agency', 'kind', 'source_key'), name='one_record_per_source_key'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "kind", "source_key"), name="one_record_per_source_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='matchjudgement',
-            index=models.Index(fields=['record_l', 'record_r'], name='linkage_mat_record__38c004_idx'),
+            model_name="matchjudgement",
+            index=models.Index(fields=["record_l", "record_r"], name="linkage_mat_record__38c004_idx"),
         ),
         migrations.AddIndex(
-            model_name='candidatepair',
-            index=models.Index(fields=['status', 'probability'], name='linkage_can_status_8736d4_idx'),
+            model_name="candidatepair",
+            index=models.Index(fields=["status", "probability"], name="linkage_can_status_8736d4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='candidatepair',
-            constraint=models.UniqueConstraint(fields=('record_l', 'record_r'), name='one_candidate_per_pair'),
+            model_name="candidatepair",
+            constraint=models.UniqueConstraint(fields=("record_l", "record_r"), name="one_candidate_per_pair"),
         ),
     ]
