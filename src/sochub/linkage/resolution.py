@@ -8,7 +8,7 @@ nominals so each nominal keeps its id. Every move is a ClusterChange, audited an
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -259,18 +259,25 @@ def _move_records(moves: dict[int, Any]) -> None:
 
 
 def _targets(members: dict[str, list[int]], current: dict[int, Any]) -> dict[str, Any]:
-    """Which nominal each cluster keeps: the one holding most of its records (the oldest on a
-    tie); a nominal is kept by one cluster only, so a cluster that splits off gets a new one."""
+    """Which nominal each cluster keeps: the one holding most of its records (the oldest on a tie).
+
+    A nominal is kept by one cluster only; when it splits into equal parts, the part with its
+    earliest record keeps it, and the other part gets a new nominal.
+    """
     created = {}
     for chunk in _chunks(list(set(current.values()) - {None})):
         created.update(dict(Nominal.objects.filter(pk__in=chunk).values_list("pk", "created_at")))
     candidates = []
     for cl, recs in members.items():
-        for nominal_id, count in Counter(current[r] for r in recs if current[r]).items():
-            candidates.append((-count, created[nominal_id], str(nominal_id), cl, nominal_id))
+        held: dict[Any, list[int]] = defaultdict(list)
+        for r in recs:
+            if current[r]:
+                held[current[r]].append(r)
+        for nominal_id, on_it in held.items():
+            candidates.append((-len(on_it), created[nominal_id], str(nominal_id), min(on_it), cl, nominal_id))
     target: dict[str, Any] = {}
     taken: set[Any] = set()
-    for _, _, _, cl, nominal_id in sorted(candidates):
+    for *_, cl, nominal_id in sorted(candidates):
         if cl not in target and nominal_id not in taken:
             target[cl] = nominal_id
             taken.add(nominal_id)
