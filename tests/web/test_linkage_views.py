@@ -551,3 +551,15 @@ def test_run_resolution_from_the_page(
     chart = page.split('data-testid="waterfall"', 1)[1].split("</svg>", 1)[0]
     assert chart.count("<rect ") == len(pair.contributions) + 1  # one bar per comparison, and the total
     assert f"{pair.match_weight:+.2f}" in page
+
+
+def test_a_second_run_while_one_is_in_progress_is_refused_with_a_message(
+    signed_in: Callable[[User], Client], coordinator: User
+) -> None:
+    ResolutionRun.objects.create(started_by=coordinator, link_threshold=0.95, review_threshold=0.5)
+    client = signed_in(coordinator)
+    set_purpose(client)
+    response = client.post("/resolution/run/", follow=True)
+    assert response.redirect_chain[-1][0].endswith("/resolution/")
+    assert "already in progress" in body(response)
+    assert not Job.objects.filter(kind="resolution").exists()

@@ -67,6 +67,12 @@ def labels() -> dict[tuple[int, int], str]:
     return out
 
 
+def refuse_if_running() -> None:
+    running = ResolutionRun.objects.filter(finished_at__isnull=True, created_at__gte=timezone.now() - RUN_TIMEOUT)
+    if running.exists():
+        raise ValidationError({"run": "A resolution run is already in progress; wait for it to finish."})
+
+
 def resolution_run(
     *,
     actor: Actor,
@@ -82,9 +88,7 @@ def resolution_run(
     """
     if not policies.can_resolve(actor.user):
         raise PermissionDenied("Only analysts and GAIN coordinators run resolution.")
-    running = ResolutionRun.objects.filter(finished_at__isnull=True, created_at__gte=timezone.now() - RUN_TIMEOUT)
-    if running.exists():
-        raise ValidationError({"run": "A resolution run is already in progress; wait for it to finish."})
+    refuse_if_running()
     step = progress or (lambda stage, done, total: None)
     started = timezone.now()
     previous = ResolutionRun.objects.exclude(model={}).first()

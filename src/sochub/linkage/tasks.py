@@ -74,6 +74,7 @@ def resolve(job_id: int, retrain: bool = False, full: bool = False) -> dict[str,
 def resolution_start(*, actor: Actor, retrain: bool = False, full: bool = False) -> Job:
     if not policies.can_resolve(actor.user):
         raise PermissionDenied("Only analysts and GAIN coordinators run resolution.")
+    resolution.refuse_if_running()
     job = job_create(actor=actor, kind="resolution", title="Resolve source records into nominals")
     resolve.enqueue(job.pk, retrain, full)
     return job

@@ -328,6 +328,9 @@ def resolution_start(request: HttpRequest) -> HttpResponse:
         job = tasks.resolution_start(actor=actor_for(request), retrain=bool(request.POST.get("retrain")))
     except PermissionDenied as exc:
         raise Http404 from exc
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+        return redirect("web:resolution")
     return redirect("web:job_detail", job_id=job.pk)
 
 
