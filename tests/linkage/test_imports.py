@@ -125,7 +125,7 @@ def test_bad_files_and_mappings_are_refused_with_a_reason(
     batch = services.import_upload_path(
         actor=act(analyst), agency=agencies["gmp"], kind=ImportKind.NOMINALS, path=partner_files.gmp
     )
-    with pytest.raises(ValidationError, match="no column called"):
+    with pytest.raises(ValidationError, match="is not in the file"):
         services.import_set_mapping(
             actor=act(analyst), batch=batch, mapping_yaml=GMP_MAPPING.replace("Surname\n", "Last name\n")
         )

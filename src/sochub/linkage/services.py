@@ -137,12 +137,9 @@ def mapping_check(*, batch: ImportBatch, mapping_yaml: str) -> engine.Mapping:
         raise ValidationError({"mapping": str(exc)}) from exc
     if mapping.kind != batch.kind:
         raise ValidationError({"mapping": f"This mapping is for {mapping.kind}, but the file holds {batch.kind}."})
-    headers = set(engine.read_table(Path(batch.stored_path), sheet=batch.sheet or None).headers)
-    missing = sorted({c for c in mapping.columns.values() if c not in headers})
-    if missing:
-        raise ValidationError(
-            {"mapping": f"{batch.file_name} has no column called {', '.join(repr(m) for m in missing)}."}
-        )
+    headers = engine.read_table(Path(batch.stored_path), sheet=batch.sheet or None).headers
+    if problems := engine.mapping_problems(mapping, headers):
+        raise ValidationError({"mapping": f"{batch.file_name}: {'; '.join(problems)}."})
     return mapping
 
 
@@ -165,6 +162,8 @@ def mapping_save(*, actor: Actor, agency: Agency, kind: str, name: str, mapping_
         mapping = engine.load_mapping(mapping_yaml)
     except engine.MappingError as exc:
         raise ValidationError({"mapping": str(exc)}) from exc
+    if mapping.kind != kind:
+        raise ValidationError({"mapping": f"This mapping is for {mapping.kind}, not {kind}."})
     saved, _ = ImportMapping.objects.update_or_create(
         agency=agency,
         kind=kind,
