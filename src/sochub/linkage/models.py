@@ -121,6 +121,11 @@ class SourceRecord(models.Model):
         return f"{self.agency.code}:{self.source_key}"
 
     @property
+    def origin(self) -> str:
+        """Where the record came from, as people say it: 'gmp.csv, row 12' (no row for facts recorded by hand)."""
+        return f"{self.file_name}, row {self.row_number}" if self.row_number else self.file_name
+
+    @property
     def display_name(self) -> str:
         v = self.values
         return " ".join(str(v[k]) for k in ("given_name", "middle_names", "surname") if v.get(k)) or self.source_key

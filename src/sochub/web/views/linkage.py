@@ -372,8 +372,8 @@ def _record_rows(left: SourceRecord, right: SourceRecord) -> list[dict[str, Any]
     rows.append(
         {
             "label": "File and row",
-            "l": f"{left.file_name}, row {left.row_number}",
-            "r": f"{right.file_name}, row {right.row_number}",
+            "l": left.origin,
+            "r": right.origin,
         }
     )
     for row in rows[1 : 1 + len(PAIR_FIELDS)]:
