@@ -68,7 +68,7 @@ def _read(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> t
         raise InputError(path, "not UTF-8 text; save the file as CSV UTF-8") from None
     names = [str(c).strip().lower() for c in raw.columns]
     for col in (*required, *optional):
-        if names.count(col) > 1:
+        if names.count(col) > 1 or f"{col}.1" in names:
             raise InputError(path, f"the column {col!r} appears more than once in the header", row=1)
     missing = [c for c in required if c not in names]
     if missing:
