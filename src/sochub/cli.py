@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -381,6 +382,108 @@ def cmd_link_evaluate(args: argparse.Namespace) -> None:
     print(f"Pairs to inspect: {out / 'false_positives.csv'} and {out / 'false_negatives.csv'}")
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _ranking_text(rows: list[dict[str, Any]], fmt: str) -> str:
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    components = list(rows[0]["components"]) if rows else []
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["rank", "id", "score", "p_top", "rank_low", "rank_high", *components, "model_version"])
+        for row in rows:
+            low, high = row["rank_interval"] or ("", "")
+            p_top = "" if row["p_top"] is None else row["p_top"]
+            parts = [row["components"][c] for c in components]
+            writer.writerow([row["rank"], row["id"], row["score"], p_top, low, high, *parts, row["model_version"]])
+        return buffer.getvalue()
+    heads = ["rank", "id", "score", "p_top", "rank 5-95%", *components]
+    table = [
+        [
+            str(row["rank"]),
+            row["id"],
+            f"{row['score']:.3f}",
+            "" if row["p_top"] is None else f"{row['p_top']:.2f}",
+            "" if row["rank_interval"] is None else "{}-{}".format(*row["rank_interval"]),
+            *(f"{row['components'][c]:.3f}" for c in components),
+        ]
+        for row in rows
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(heads)]
+    lines = [
+        "  ".join(h.ljust(w) if i == 1 else h.rjust(w) for i, (h, w) in enumerate(zip(heads, widths, strict=True)))
+    ]
+    for r in table:
+        lines.append(
+            "  ".join(c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
+    if not rows:
+        lines.append("(nobody scored above 0)")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_prioritise(args: argparse.Namespace) -> None:
+    """File mode: rank the people in an analyst's own extract; no database, no user."""
+    if not args.edges:
+        _fail(
+            "database mode (ranking the nominals you may see) is not available yet; "
+            "for file mode give --edges EDGES.csv [--nodes NODES.csv] [--offences OFFENCES.csv]"
+        )
+    from sochub.engine import prioritise as engine
+
+    try:
+        model = engine.load_model(args.model)
+        inputs = engine.read_inputs(args.edges, args.nodes, args.offences)
+        with progress_bar() as update:
+            result = engine.prioritise(
+                inputs, model=model, top=args.top, seed=args.seed, draws=args.draws, as_of=args.as_of, progress=update
+            )
+    except (engine.InputError, engine.ModelError, ValueError) as exc:
+        _fail(str(exc))
+    text = _ranking_text(result.rows, args.format)
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"Wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    summary = result.summary
+    print(
+        f"Ranked {len(result.rows)} of {summary['people with a score above 0']:,} people scoring above 0 "
+        f"({summary['model']}; seed {summary['seed']}, {summary['draws']:,} draws).",
+        file=sys.stderr,
+    )
+    for key, value in summary.items():
+        if key in {"model", "seed", "draws", "top", "official_morile"} or value in (0, {}, None, ""):
+            continue
+        print(f"  {key}: {value}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sochub", description="SOC Hub: serious and organised crime partnership platform"
@@ -476,6 +579,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truth", required=True, help="CSV with record_id, entity_id")
     p.add_argument("--out-dir", default=".", help="where to write false_positives.csv and false_negatives.csv")
     p.set_defaults(func=cmd_link_evaluate, needs_django=False)
+
+    p = sub.add_parser(
+        "prioritise",
+        help="rank nominals by risk and harm, with each score explained and its stability",
+        description="File mode (no database): rank the people in CSV extracts. EDGES has source,target[,weight] "
+        "(undirected; repeated pairs summed; weight = contact strength). NODES has id[,markers][,role] (markers "
+        "';'-separated; roles naming a victim, child or vulnerable person are never ranked). OFFENCES has "
+        "id,date,offence_type. With edges alone the ranking rests on network position. Results go to standard "
+        "output (or --out); a summary of what was read, ignored and excluded goes to standard error.",
+    )
+    p.add_argument("--edges", metavar="EDGES.csv", help="association edges (file mode)")
+    p.add_argument("--nodes", metavar="NODES.csv", help="people: id, markers, role")
+    p.add_argument("--offences", metavar="OFFENCES.csv", help="offending history: id, date, offence_type")
+    p.add_argument("--top", type=_positive_int, default=20, help="how many to list (default 20)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--out", help="write the ranking to this file instead of standard output")
+    p.add_argument("--seed", type=int, default=None, help="makes the Monte Carlo repeatable (default: random, shown)")
+    p.add_argument("--draws", type=_count, default=None, help="Monte Carlo draws (default: the model's, 1000)")
+    p.add_argument("--model", metavar="M.yaml", help="prioritisation model (default: SOC Hub's open default)")
+    p.add_argument(
+        "--as-of", type=_iso_date, default=None, help="date recency is measured from (default: latest offence)"
+    )
+    p.set_defaults(func=cmd_prioritise, needs_django=False)
 
     p = sub.add_parser("audit", help="the audit log")
     asub = p.add_subparsers(dest="audit_command", required=True)
