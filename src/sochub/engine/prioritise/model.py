@@ -42,7 +42,7 @@ def _weights(value: dict[str, float], allowed: tuple[str, ...], what: str) -> di
 class NetworkSettings(_Strict):
     measures: dict[str, float]
     pagerank_damping: float = Field(0.85, gt=0, lt=1)
-    exact_betweenness_max_nodes: int = Field(20000, ge=0)
+    exact_betweenness_max_nodes: int = Field(5000, ge=0)
     betweenness_sources: int = Field(64, ge=1)
     keep_protected_in_graph: bool = True
 

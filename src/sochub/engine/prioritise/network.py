@@ -106,7 +106,7 @@ def network_measures(
     weight: np.ndarray,
     *,
     damping: float = 0.85,
-    exact_max_nodes: int = 20000,
+    exact_max_nodes: int = 5000,
     sources: int = 64,
     seed: int = 0,
 ) -> NetworkResult:
