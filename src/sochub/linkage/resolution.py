@@ -11,19 +11,20 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 from sochub.audit import services as audit
 from sochub.audit.context import Actor
 from sochub.audit.models import Operation
-from sochub.engine import linkage as engine
 from sochub.intel.models import NameToken, Nominal, NominalFact
 from sochub.intel.services import nominals_absorb_links
 from sochub.intel.validation import clean_text
@@ -43,15 +44,25 @@ from .models import (
 
 Progress = Callable[[str, int, int], None]
 RUN_TIMEOUT = timedelta(hours=6)  # a run unfinished after this long is taken to have died
-FIELDS = tuple(f for f in engine.CANONICAL if f not in ("unique_id", "source_dataset"))
+
+
+def _engine() -> Any:
+    """The linkage engine (Splink, DuckDB, pandas), imported when first needed: the web and CLI
+    import this module at start-up and should not pay half a second for it."""
+    from sochub.engine import linkage
+
+    return linkage
 
 
 def _records_frame(records: list[Any]) -> pd.DataFrame:
+    import pandas as pd
+
+    fields = [f for f in _engine().CANONICAL if f not in ("unique_id", "source_dataset")]
     rows = []
     for r in records:
         v = r["values"]
-        rows.append({"unique_id": str(r["pk"]), "source_dataset": r["agency__code"], **{f: v.get(f) for f in FIELDS}})
-    return pd.DataFrame(rows, columns=["unique_id", "source_dataset", *FIELDS])
+        rows.append({"unique_id": str(r["pk"]), "source_dataset": r["agency__code"], **{f: v.get(f) for f in fields}})
+    return pd.DataFrame(rows, columns=["unique_id", "source_dataset", *fields])
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:
@@ -133,6 +144,7 @@ def _score_and_apply(
     full: bool,
     step: Progress,
 ) -> ResolutionRun:
+    engine = _engine()
     engine_name = run.engine
     stats: dict[str, Any] = {"records": len(records)}
     if len(records) < 2:
@@ -218,6 +230,8 @@ def _clusters(link_threshold: float) -> dict[int, str]:
     """record id -> cluster id, from kept pairs at or above the link probability plus labels."""
     ids = [str(i) for i in SourceRecord.objects.filter(kind=ImportKind.NOMINALS).values_list("pk", flat=True)]
     kept = CandidatePair.objects.filter(Q(probability__gte=link_threshold) | ~Q(guard=""))
+    import pandas as pd
+
     edges = pd.DataFrame(
         [
             {"unique_id_l": str(left), "unique_id_r": str(right), "match_probability": p, "guard": guard}
@@ -228,7 +242,7 @@ def _clusters(link_threshold: float) -> dict[int, str]:
     judged = labels()
     same = [(str(a), str(b)) for (a, b), d in judged.items() if d == Decision.SAME]
     different = [(str(a), str(b)) for (a, b), d in judged.items() if d == Decision.DIFFERENT]
-    clusters = engine.cluster(ids, edges, threshold=link_threshold, same=same, different=different)
+    clusters = _engine().cluster(ids, edges, threshold=link_threshold, same=same, different=different)
     return {int(u): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
 
 
