@@ -162,6 +162,13 @@ def import_mapping(request: HttpRequest, batch_id: int) -> HttpResponse:
             {"batch": batch, "unreadable": str(exc), "errors": [{"text": str(exc), "href": "#"}]},
             status=400,
         )
+    audit.record(  # the preview shows personal data as the agency sent it
+        actor=actor_for(request),
+        operation=Operation.CONSULTATION,
+        object_type="import",
+        object_ids=[batch.pk],
+        detail={"preview_rows": len(rows), "file": batch.file_name},
+    )
     headers = [str(h) for h in headers]
     saved = list(selectors.mappings_for(user, batch.kind))
     source = request.POST if request.method == "POST" else request.GET
