@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,6 +24,8 @@ from sochub.intel.models import (
     IntelligenceRecord,
     Nominal,
     NominalFact,
+    OCGMembership,
+    Offence,
     Premises,
     Share,
     Vehicle,
@@ -83,6 +86,14 @@ def test_summary_counts_match_the_database(world: DemoSummary) -> None:
     assert Share.objects.count() == world.shares > 0
     assert Premises.objects.count() == world.premises > 0
     assert Vehicle.objects.count() == world.vehicles > 0
+    assert Offence.objects.count() == world.offences > 0
+    assert NominalFact.objects.filter(kind=FactKind.VULNERABILITY).count() == world.safeguarding > 0
+    # Members of groups offend more than others, and nothing is dated in the future.
+    members = set(OCGMembership.objects.values_list("nominal_id", flat=True))
+    per_member = Offence.objects.filter(nominal_id__in=members).count() / len(members)
+    per_other = Offence.objects.exclude(nominal_id__in=members).count() / (SIZE - len(members))
+    assert per_member > 2 * per_other
+    assert not Offence.objects.filter(offence_date__gt=date.today()).exists()
     event = AuditEvent.objects.get(object_type="demo_world")
     assert event.operation == Operation.COLLECTION and event.channel == "cli" and event.username == "admin"
     assert event.detail["nominals"] == SIZE

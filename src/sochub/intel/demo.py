@@ -54,6 +54,8 @@ from .models import (
     NominalFact,
     OCGMembership,
     OCGStatus,
+    Offence,
+    OffenceOutcome,
     Premises,
     PremisesKind,
     Share,
@@ -109,6 +111,8 @@ class DemoSummary:
     vehicles: int = 0
     intelligence: int = 0
     shares: int = 0
+    offences: int = 0
+    safeguarding: int = 0
     seconds: float = 0.0
 
     @property
@@ -130,6 +134,8 @@ class DemoSummary:
             "vehicles": self.vehicles,
             "intelligence": self.intelligence,
             "shares": self.shares,
+            "offences": self.offences,
+            "safeguarding": self.safeguarding,
         }
 
 
@@ -499,6 +505,41 @@ _NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 _NI_BANNED = ("BG", "GB", "NK", "KN", "TN", "NT", "ZZ")
 _PNC_CHECK = "ZABCDEFGHJKLMNPQRTUVWXY"
 
+_OFFENCES_BY_CATEGORY: dict[str, tuple[str, ...]] = {
+    "illegal_drugs": ("drug trafficking", "drug trafficking", "possession of weapons", "violence with injury"),
+    "illegal_firearms": ("firearms offence", "possession of weapons", "wounding with intent"),
+    "modern_slavery": ("modern slavery", "kidnapping", "violence with injury"),
+    "organised_immigration_crime": ("modern slavery", "fraud"),
+    "organised_acquisitive_crime": ("domestic burglary", "vehicle offences", "robbery", "non-domestic burglary"),
+    "cyber_crime": ("fraud", "money laundering"),
+    "fraud": ("fraud", "fraud", "money laundering"),
+    "money_laundering": ("money laundering", "fraud"),
+    "child_sexual_abuse": ("rape", "kidnapping"),
+    "bribery_corruption_sanctions": ("fraud", "money laundering"),
+}
+_MINOR_OFFENCES = (
+    "shoplifting",
+    "criminal damage",
+    "violence without injury",
+    "public order",
+    "possession of drugs",
+    "vehicle offences",
+)
+_OFFENCE_OUTCOMES = (
+    (OffenceOutcome.CONVICTED, 50),
+    (OffenceOutcome.CHARGED, 15),
+    (OffenceOutcome.CAUTIONED, 10),
+    (OffenceOutcome.SUSPECTED, 20),
+    (OffenceOutcome.NO_FURTHER_ACTION, 5),
+)
+_SAFEGUARDING = (
+    "Victim of cuckooing: home used to deal drugs",
+    "Child at risk of criminal exploitation (county lines)",
+    "Victim of modern slavery (NRM referral)",
+    "Vulnerable adult: learning disability, targeted by the group",
+    "Victim of fraud, repeat target",
+    "Young person under 18 carrying drugs for others",
+)
 _MARKERS_COMMON = (WarningMarker.VIOLENCE, WarningMarker.DRUGS, WarningMarker.WEAPONS)
 _MARKERS_RARE = (
     WarningMarker.FIREARMS,
@@ -1589,6 +1630,93 @@ class _World:
             link(a, b, family_kind, 3, holder.agency, self.when(holder.recorded_at))
         return out, linked
 
+    # Offending and safeguarding -----------------------------------------------------------
+
+    def police_holding(self, plan: _Plan) -> Agency | None:
+        """The police force holding this record, which is who records its offences."""
+        return next((h.agency for h in plan.holdings if h.agency.code in self.forces), None)
+
+    def make_offences(
+        self, ocgs: list[OCG], members_of: dict[int, list[int]], memberships: list[OCGMembership]
+    ) -> list[Offence]:
+        """Offending histories: members offend in their group's line of crime, more so principals;
+        about a quarter of everyone else has a little minor offending."""
+        rng = self.rng
+        role_of = {(m.ocg.urn, m.nominal.pk): m.role for m in memberships}
+        group_types: dict[int, list[str]] = defaultdict(list)
+        expected: dict[int, float] = defaultdict(float)
+        for ocg_index, members in members_of.items():
+            ocg = ocgs[ocg_index]
+            types = [t for c in ocg.threat_categories for t in _OFFENCES_BY_CATEGORY.get(c, ())]
+            for i in members:
+                group_types[i].extend(types)
+                role = role_of.get((ocg.urn, self.plans[i].nominal.pk), MemberRole.PERIPHERAL)
+                expected[i] += {MemberRole.PRINCIPAL: 5.0, MemberRole.SIGNIFICANT: 3.5}.get(role, 2.0)
+        out: list[Offence] = []
+        for index, plan in enumerate(self.plans):
+            agency = self.police_holding(plan)
+            if agency is None:
+                continue
+            if index in expected:
+                count = min(25, max(1, round(rng.expovariate(1 / expected[index]))))
+            elif rng.random() < 0.25:
+                count = rng.choice((1, 1, 1, 2, 2, 3))
+            else:
+                continue
+            adult_from = plan.person.born + timedelta(days=16 * 365)
+            for _ in range(count):
+                serious = group_types.get(index) and rng.random() < 0.7
+                kind = rng.choice(group_types[index]) if serious else rng.choice(_MINOR_OFFENCES)
+                day = max(adult_from, self.today - timedelta(days=rng.randint(10, 8 * 365)))
+                outcome = _weighted(rng, _OFFENCE_OUTCOMES)
+                self.source_refs["crime"] += 1
+                out.append(
+                    Offence(
+                        nominal=plan.nominal,
+                        agency=agency,
+                        offence_date=min(day, self.today),
+                        offence_type=kind,
+                        outcome=outcome,
+                        source_ref=f"{agency.code.upper()}/CR/{self.source_refs['crime']:07d}",
+                    )
+                )
+        return out
+
+    def make_safeguarding(self, members_of: dict[int, list[int]]) -> tuple[list[NominalFact], list[Association]]:
+        """Victims and vulnerable people near the groups: cuckooed tenants, exploited children,
+        trafficked workers. Some are linked to members and some have offences of their own (a child
+        caught carrying drugs), which is exactly why they must never be ranked."""
+        rng = self.rng
+        members = {i for group in members_of.values() for i in group}
+        others = [i for i in range(len(self.plans)) if i not in members]
+        chosen = rng.sample(others, k=min(len(others), max(3, round(len(self.plans) * 0.02))))
+        facts: list[NominalFact] = []
+        links: list[Association] = []
+        groups = list(members_of.values())
+        for i in chosen:
+            plan = self.plans[i]
+            holding = plan.holdings[0]
+            text = rng.choice(_SAFEGUARDING)
+            fact = build_fact(
+                nominal=plan.nominal, agency=holding.agency, kind=FactKind.VULNERABILITY, value=text, source_ref=""
+            )
+            fact.recorded_at = holding.recorded_at
+            facts.append(fact)
+            if groups and rng.random() < 0.6:
+                exploiter = rng.choice(rng.choice(groups))
+                links.append(
+                    Association(
+                        nominal_a=self.plans[exploiter].nominal,
+                        nominal_b=plan.nominal,
+                        type=AssociationType.CRIMINAL,
+                        strength=2,
+                        source="Safeguarding referral",
+                        agency=holding.agency,
+                        recorded_at=self.when(holding.recorded_at),
+                    )
+                )
+        return facts, links
+
     def business_name(self, town: str) -> str:
         kind = self.rng.choice(_BUSINESS_KINDS)
         owner = self.fake.last_name() if self.rng.random() < 0.5 else self.rng.choice(_STREET_WORDS)
@@ -1980,6 +2108,16 @@ class _World:
         )
         self.progress("intelligence", len(records), len(records))
 
+        offences = self.make_offences(ocgs, members_of, memberships)
+        Offence.objects.bulk_create(offences, batch_size=BATCH)
+        self.progress("offences", len(offences), len(offences))
+        safeguarding, exploited = self.make_safeguarding(members_of)
+        summary.safeguarding = len(safeguarding)
+        summary.facts += len(safeguarding)
+        self.flush_facts(safeguarding)
+        Association.objects.bulk_create(exploited, batch_size=BATCH)
+        self.progress("safeguarding", len(safeguarding), len(safeguarding))
+
         shares = self.make_shares(ocgs, records, subjects)
         Share.objects.bulk_create(shares, batch_size=BATCH)
         self.progress("shares", len(shares), len(shares))
@@ -1995,6 +2133,7 @@ class _World:
         summary.vehicles = len(vehicles)
         summary.intelligence = len(records)
         summary.shares = len(shares)
+        summary.offences = len(offences)
         summary.seconds = round(time.monotonic() - started, 1)
         return summary
 

@@ -64,6 +64,8 @@ class FactKind(models.TextChoices):
     PHONE = "phone", "Phone"  # phone
     WARNING_MARKER = "warning_marker", "Warning marker"
     FOREIGN_NATIONAL = "foreign_national", "Foreign national"
+    # Safeguarding: a victim, a child at risk or a vulnerable adult. Never raises enforcement priority.
+    VULNERABILITY = "vulnerability", "Victim or vulnerability"
 
 
 class WarningMarker(models.TextChoices):
@@ -221,6 +223,37 @@ class Association(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nominal_a_id} – {self.nominal_b_id} ({self.type})"
+
+
+class OffenceOutcome(models.TextChoices):
+    CONVICTED = "convicted", "Convicted"
+    CHARGED = "charged", "Charged or summonsed"
+    CAUTIONED = "cautioned", "Cautioned or out-of-court disposal"
+    SUSPECTED = "suspected", "Named suspect"
+    NO_FURTHER_ACTION = "nfa", "No further action"
+
+
+class Offence(models.Model):
+    """An offence one agency links to a nominal (PNC, crime system). ``offence_type`` is the agency's
+    own wording; prioritisation maps it to the harm index by name and alias.
+
+    Offences ending in no further action are kept for the record but never count towards priority.
+    """
+
+    nominal = models.ForeignKey(Nominal, on_delete=models.CASCADE, related_name="offences")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    offence_date = models.DateField()
+    offence_type = models.CharField(max_length=120)
+    outcome = models.CharField(max_length=10, choices=OffenceOutcome.choices, default=OffenceOutcome.SUSPECTED)
+    source_ref = models.CharField(max_length=100, blank=True, help_text="The agency's own crime or PNC reference.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-offence_date", "-id"]
+        indexes = [models.Index(fields=["nominal", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.offence_type} on {self.offence_date:%d/%m/%Y} ({self.get_outcome_display()})"
 
 
 class PremisesKind(models.TextChoices):

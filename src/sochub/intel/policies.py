@@ -23,6 +23,7 @@ from .models import (
     Nominal,
     NominalFact,
     OCGMembership,
+    Offence,
     Share,
 )
 
@@ -58,6 +59,14 @@ def shared_nominal_exists(user: User, nominal_ref: str = "nominal_id", owner_ref
 
 def visible_facts(user: User, qs: QuerySet[NominalFact] | None = None) -> QuerySet[NominalFact]:
     qs = NominalFact.objects.all() if qs is None else qs
+    if not user.works_with_intel:
+        return qs.none()
+    return qs.filter(Q(agency_id=user.agency_id) | shared_nominal_exists(user))
+
+
+def visible_offences(user: User, qs: QuerySet[Offence] | None = None) -> QuerySet[Offence]:
+    """Offences follow the facts rule: the recording agency's own, or shared with the nominal."""
+    qs = Offence.objects.all() if qs is None else qs
     if not user.works_with_intel:
         return qs.none()
     return qs.filter(Q(agency_id=user.agency_id) | shared_nominal_exists(user))

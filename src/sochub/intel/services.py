@@ -31,6 +31,7 @@ from .models import (
     Nominal,
     NominalFact,
     OCGMembership,
+    Offence,
     Premises,
     Share,
     SourceEvaluation,
@@ -236,6 +237,10 @@ def nominals_absorb_links(keep_of: dict[Any, Any]) -> None:
             stay.append(m)
     OCGMembership.objects.filter(pk__in=drop).delete()
     OCGMembership.objects.bulk_update(stay, ["nominal"], batch_size=500)
+    offences = list(Offence.objects.filter(nominal_id__in=ids))
+    for offence in offences:
+        offence.nominal_id = keep_of[offence.nominal_id]
+    Offence.objects.bulk_update(offences, ["nominal"], batch_size=500)
     shares = list(Share.objects.filter(nominal_id__in=ids))
     for share in shares:
         share.nominal_id = keep_of[share.nominal_id]
