@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sochub.intel",
     "sochub.jobs",
     "sochub.linkage",
+    "sochub.risk",
     "sochub.web",
 ]
 
@@ -207,6 +208,7 @@ for _prefix, _path in [
     ("govuk", NODE_MODULES / "govuk-frontend/dist/govuk"),
     ("moj", NODE_MODULES / "@ministryofjustice/frontend/moj"),
     ("htmx", NODE_MODULES / "htmx.org/dist"),
+    ("cytoscape", NODE_MODULES / "cytoscape/dist"),
 ]:
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path) if _prefix else _path)  # type: ignore[arg-type]
@@ -245,3 +247,8 @@ SOCHUB_IMPORT_MAX_BYTES = int(os.environ.get("SOCHUB_IMPORT_MAX_BYTES", 200 * 10
 # Pairs at or above the link probability are linked; between review and link they wait for an analyst.
 SOCHUB_LINK_THRESHOLD = float(os.environ.get("SOCHUB_LINK_THRESHOLD", "0.95"))
 SOCHUB_REVIEW_THRESHOLD = float(os.environ.get("SOCHUB_REVIEW_THRESHOLD", "0.5"))
+
+# Risk models. A folder holding an agency's own (or licensed MoRiLE) scales as theme.yaml, ocg.yaml,
+# nominal.yaml, ocg-attributes.yaml and prioritisation.yaml; any file not there falls back to SOC Hub's
+# open default. Read and validated on use, so a new model needs no code change or restart of the worker.
+SOCHUB_RISK_MODELS_DIR = Path(os.environ["SOCHUB_RISK_MODELS_DIR"]) if os.environ.get("SOCHUB_RISK_MODELS_DIR") else None

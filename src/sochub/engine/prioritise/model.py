@@ -6,6 +6,8 @@ loads its own with ``load_model(path)``. Validation errors name the file and the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from pathlib import Path
@@ -98,6 +100,39 @@ class HarmIndex(_Strict):
         return table
 
 
+class IntelligenceSettings(_Strict):
+    """Database mode: each report about a person counts source x assessment weight x recency decay."""
+
+    half_life_days: float = Field(365, gt=0)
+    source_evaluation: dict[str, float] = {"1": 1.0, "2": 0.6, "3": 0.2}
+    intelligence_assessment: dict[str, float] = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.3, "E": 0.0}
+
+    @field_validator("source_evaluation", "intelligence_assessment")
+    @classmethod
+    def _unit(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, w in value.items():
+            if not 0 <= w <= 1:
+                raise ValueError(f"grade {key!r} must weigh between 0 and 1, not {w}")
+        return {k.upper(): float(w) for k, w in value.items()}
+
+
+class OcgMembershipSettings(_Strict):
+    """Database mode: membership value = role weight x the group's assessed risk; several groups combine
+    as 1 - prod(1 - value)."""
+
+    roles: dict[str, float] = {"principal": 1.0, "significant": 0.6, "peripheral": 0.3}
+    risk_tiers: dict[str, float] = {"high": 1.0, "medium": 0.6, "low": 0.3}
+    unassessed: float = Field(0.5, ge=0, le=1)
+
+    @field_validator("roles", "risk_tiers")
+    @classmethod
+    def _unit(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, w in value.items():
+            if not 0 <= w <= 1:
+                raise ValueError(f"{key!r} must weigh between 0 and 1, not {w}")
+        return {normalise_label(k): float(w) for k, w in value.items()}
+
+
 class PrioritisationModel(_Strict):
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
@@ -111,6 +146,8 @@ class PrioritisationModel(_Strict):
     protected_roles: list[str] = Field(min_length=1)
     monte_carlo: MonteCarloSettings
     harm_index: HarmIndex
+    intelligence: IntelligenceSettings = Field(default_factory=lambda: IntelligenceSettings.model_validate({}))
+    ocg_membership: OcgMembershipSettings = Field(default_factory=lambda: OcgMembershipSettings.model_validate({}))
 
     @field_validator("components")
     @classmethod
@@ -133,6 +170,12 @@ class PrioritisationModel(_Strict):
     def protected_pattern(self) -> re.Pattern[str]:
         words = "|".join(re.escape(normalise_label(w)).replace(r"\ ", r"[\s_-]+") for w in self.protected_roles)
         return re.compile(rf"(?<![a-z0-9])(?:{words})(?![a-z0-9])", re.IGNORECASE)
+
+
+def model_fingerprint(model: PrioritisationModel) -> str:
+    """Hash of the model's content, stored with each run so an edit without a version bump still shows."""
+    text = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def normalise_label(text: str) -> str:

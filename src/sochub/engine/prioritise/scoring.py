@@ -43,6 +43,8 @@ class Ranking:
     rows: list[dict[str, Any]]  # the top N, rank 1 first
     summary: dict[str, Any]
     zero_score_ids: list[str] = field(default_factory=list)  # listed nowhere; due a retention review
+    # Every person scoring above 0 (index: id) x component value 0..1, for what-if reweighting.
+    component_values: pd.DataFrame | None = None
 
 
 def log_scale(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -306,7 +308,18 @@ def prioritise(
         **notes,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }
-    return Ranking(rows=rows, summary=summary, zero_score_ids=[str(x) for x in ids[zero]])
+    per_component = {
+        comp: features[candidates][:, [j for j, col in enumerate(columns) if col.component == comp]]
+        @ np.array([col.weight for col in columns if col.component == comp])
+        for comp in present
+    }
+    component_values = pd.DataFrame(per_component, index=pd.Index(ids[candidates].astype(str), name="id"))
+    return Ranking(
+        rows=rows,
+        summary=summary,
+        zero_score_ids=[str(x) for x in ids[zero]],
+        component_values=component_values,
+    )
 
 
 def _monte_carlo(

@@ -191,6 +191,8 @@ class ScoringModel(_Strict):
     """Shown wherever the model's scores are shown, e.g. that these are not the official MoRiLE scales."""
     sources: list[str] = Field(default_factory=list)
     effective_from: date | None = None
+    review_days: int = Field(180, ge=1, le=3660)
+    """An approved assessment is due for review this many days after approval."""
     sections: Sections
     risk: RiskRule
     risk_gap: RiskGapRule | None = None

@@ -84,6 +84,7 @@ class AttributeModel(_Strict):
     notice: str
     sources: list[str] = Field(default_factory=list)
     effective_from: date | None = None
+    review_days: int = Field(90, ge=1, le=3660)
     levels: list[AnswerLevel] = Field(min_length=2)
     attributes: dict[str, Attribute] = Field(min_length=1)
     bands: list[AttributeBand] = Field(min_length=1)

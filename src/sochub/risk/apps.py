@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "sochub.risk"
+    verbose_name = "Risk prioritisation (MoRiLE-style)"
