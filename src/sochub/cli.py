@@ -410,22 +410,39 @@ def _ranking_text(rows: list[dict[str, Any]], fmt: str) -> str:
 
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    from sochub.engine.imports import escape_cell
+
     components = list(rows[0]["components"]) if rows else []
+    named = bool(rows) and "name" in rows[0]  # database mode
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["rank", "id", "score", "p_top", "rank_low", "rank_high", *components, "model_version"])
+        extra = ["name"] if named else []
+        writer.writerow(["rank", "id", *extra, "score", "p_top", "rank_low", "rank_high", *components, "model_version"])
         for row in rows:
             low, high = row["rank_interval"] or ("", "")
             p_top = "" if row["p_top"] is None else row["p_top"]
             parts = [row["components"][c] for c in components]
-            writer.writerow([row["rank"], row["id"], row["score"], p_top, low, high, *parts, row["model_version"]])
+            name = [escape_cell(row["name"])] if named else []
+            writer.writerow(
+                [
+                    row["rank"],
+                    escape_cell(row["id"]),
+                    *name,
+                    row["score"],
+                    p_top,
+                    low,
+                    high,
+                    *parts,
+                    row["model_version"],
+                ]
+            )
         return buffer.getvalue()
-    heads = ["rank", "id", "score", "p_top", "rank 5-95%", *components]
+    heads = ["rank", "nominal" if named else "id", "score", "p_top", "rank 5-95%", *components]
     table = [
         [
             str(row["rank"]),
-            row["id"],
+            f"{row['id'][:8].upper()} {row['name']}" if named else row["id"],
             f"{row['score']:.3f}",
             "" if row["p_top"] is None else f"{row['p_top']:.2f}",
             "" if row["rank_interval"] is None else "{}-{}".format(*row["rank_interval"]),
@@ -446,13 +463,29 @@ def _ranking_text(rows: list[dict[str, Any]], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _write_ranking(text: str, out: str | None) -> None:
+    if out:
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"Wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    for key, value in summary.items():
+        if key in {"model", "seed", "draws", "top", "official_morile"} or value in (0, {}, None, ""):
+            continue
+        print(f"  {key}: {value}", file=sys.stderr)
+
+
 def cmd_prioritise(args: argparse.Namespace) -> None:
-    """File mode: rank the people in an analyst's own extract; no database, no user."""
+    """File mode ranks an analyst's own extract (no database); database mode ranks the nominals the user may see."""
     if not args.edges:
-        _fail(
-            "database mode (ranking the nominals you may see) is not available yet; "
-            "for file mode give --edges EDGES.csv [--nodes NODES.csv] [--offences OFFENCES.csv]"
-        )
+        if args.nodes or args.offences:
+            _fail("--nodes and --offences go with --edges (file mode)")
+        return _prioritise_database(args)
     from sochub.engine import prioritise as engine
 
     try:
@@ -464,24 +497,60 @@ def cmd_prioritise(args: argparse.Namespace) -> None:
             )
     except (engine.InputError, engine.ModelError, ValueError) as exc:
         _fail(str(exc))
-    text = _ranking_text(result.rows, args.format)
-    if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        print(f"Wrote {out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _write_ranking(_ranking_text(result.rows, args.format), args.out)
     summary = result.summary
     print(
         f"Ranked {len(result.rows)} of {summary['people with a score above 0']:,} people scoring above 0 "
         f"({summary['model']}; seed {summary['seed']}, {summary['draws']:,} draws).",
         file=sys.stderr,
     )
-    for key, value in summary.items():
-        if key in {"model", "seed", "draws", "top", "official_morile"} or value in (0, {}, None, ""):
-            continue
-        print(f"  {key}: {value}", file=sys.stderr)
+    _print_summary(summary)
+
+
+def _prioritise_database(args: argparse.Namespace) -> None:
+    """Rank the nominals ``--as`` may see; the run is stored (the web dashboard shows it) and audited."""
+    if not args.as_user or not args.purpose:
+        _fail('database mode needs --as USER and --purpose "why" (for file mode give --edges EDGES.csv)')
+    from sochub.engine.prioritise import ModelError
+    from sochub.risk import prioritisation, selectors
+
+    actor = _actor(args.as_user, purpose=args.purpose)
+    assert actor is not None
+    try:
+        run = prioritisation.run_create(
+            actor=actor, top=args.top, seed=args.seed, draws=args.draws, as_of=args.as_of, model_path=args.model
+        )
+        with progress_bar() as update:
+            run = prioritisation.run_execute(actor=actor, run=run, progress=update)
+    except (PermissionError, ModelError, ValueError, prioritisation.NothingToRank) as exc:
+        _fail(str(exc))
+    rows = [
+        {
+            "id": str(item.entry.nominal_id),
+            "name": item.name,
+            "rank": item.entry.rank,
+            "score": item.entry.score,
+            "components": item.entry.contributions,
+            "p_top": item.entry.p_top,
+            "rank_interval": [item.entry.rank_low, item.entry.rank_high] if item.entry.rank_low else None,
+            "explanation": item.entry.explanation,
+            "model_version": run.model_version,
+        }
+        for item in selectors.top_list(user=actor.user, run=run)
+    ]
+    _write_ranking(_ranking_text(rows, args.format), args.out)
+    print(
+        f"Run {run.pk}: ranked {len(rows)} of {run.scored:,} nominals scoring above 0, of {run.people:,} you may see; "
+        f"{run.protected:,} victims, children or vulnerable people never ranked "
+        f"({run.model_name} {run.model_version}; seed {run.seed}, {run.draws:,} draws).",
+        file=sys.stderr,
+    )
+    flagged = run.retention_reviews.count()
+    if flagged:
+        print(f"  {flagged} nominals left the list and are due a retention review.", file=sys.stderr)
+    for line in run.equality.get("noticeable", []):
+        print(f"  equality: {line}", file=sys.stderr)
+    _print_summary(run.summary)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -583,7 +652,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "prioritise",
         help="rank nominals by risk and harm, with each score explained and its stability",
-        description="File mode (no database): rank the people in CSV extracts. EDGES has source,target[,weight] "
+        description="Database mode (no --edges): rank the nominals the --as user may see, store the run for the "
+        "web dashboard and audit it (--purpose required). "
+        "File mode (no database): rank the people in CSV extracts. EDGES has source,target[,weight] "
         "(undirected; repeated pairs summed; weight = contact strength). NODES has id[,markers][,role] (markers "
         "';'-separated; roles naming a victim, child or vulnerable person are never ranked). OFFENCES has "
         "id,date,offence_type. With edges alone the ranking rests on network position. Results go to standard "
@@ -599,8 +670,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=_count, default=None, help="Monte Carlo draws (default: the model's, 1000)")
     p.add_argument("--model", metavar="M.yaml", help="prioritisation model (default: SOC Hub's open default)")
     p.add_argument(
-        "--as-of", type=_iso_date, default=None, help="date recency is measured from (default: latest offence)"
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        help="date recency is measured from (default: file mode the latest offence, database mode today)",
     )
+    p.add_argument("--as", dest="as_user", help="database mode: the user whose view is ranked")
+    p.add_argument("--purpose", default="", help="database mode: why the ranking is run (audited)")
     p.set_defaults(func=cmd_prioritise, needs_django=False)
 
     p = sub.add_parser("audit", help="the audit log")
@@ -613,7 +689,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    if getattr(args, "needs_django", True):
+    database_mode = args.command == "prioritise" and not args.edges and args.as_user and args.purpose
+    if getattr(args, "needs_django", True) or database_mode:
         _setup()
     args.func(args)
 

@@ -320,7 +320,13 @@ def _flag_retention(run: PrioritisationRun, scored: set[str], visible: set[str])
 
 
 def run_create(
-    *, actor: Actor, top: int = 20, seed: int | None = None, draws: int | None = None, as_of: date | None = None
+    *,
+    actor: Actor,
+    top: int = 20,
+    seed: int | None = None,
+    draws: int | None = None,
+    as_of: date | None = None,
+    model_path: str | None = None,
 ) -> PrioritisationRun:
     """A queued run recording the model in force; ``run_execute`` does the work (in the worker or the CLI)."""
     if not policies.can_run(actor.user):
@@ -330,7 +336,7 @@ def run_create(
     if not 1 <= top <= 500:
         raise ValueError("The list can hold 1 to 500 people.")
     assert actor.user.agency_id is not None  # can_run: intelligence roles belong to an agency
-    model = reference.prioritisation_model()
+    model = reference.prioritisation_model(model_path)
     return PrioritisationRun.objects.create(
         agency_id=actor.user.agency_id,
         created_by=actor.user,
