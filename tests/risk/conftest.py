@@ -11,11 +11,12 @@ from sochub.partners.models import User
 
 SEED = 11
 SIZE = 1500
+DEMO_PASSWORD = "risk-tests-demo-password-42"
 
 
 @pytest.fixture
 def world(db: Any) -> DemoSummary:
-    return build_demo(seed=SEED, nominals=SIZE, password="risk-tests-demo-password-42")
+    return build_demo(seed=SEED, nominals=SIZE, password=DEMO_PASSWORD)
 
 
 @pytest.fixture

@@ -134,7 +134,8 @@ class ListedNominal:
     moved: int | None = None  # places up (+) or down (-) against the run's own list, on the what-if page
 
 
-def _names(user: User, ids: list[Any]) -> dict[str, tuple[str, str]]:
+def names_for(*, user: User, ids: list[Any]) -> dict[str, tuple[str, str]]:
+    """Nominal id -> (a name the user may see, a date of birth the user may see)."""
     facts = intel_policies.visible_facts(user).filter(nominal_id__in=ids, kind__in=[FactKind.NAME, FactKind.BIRTH_DATE])
     out: dict[str, list[str]] = {str(i): ["", ""] for i in ids}
     for nominal_id, kind, value in facts.order_by("recorded_at").values_list("nominal_id", "kind", "value"):
@@ -153,7 +154,7 @@ def visible_entries(*, user: User, run: PrioritisationRun) -> QuerySet[Prioritis
 def top_list(*, user: User, run: PrioritisationRun, top: int | None = None) -> list[ListedNominal]:
     """The run's top N as stored, leaving out anyone the viewer cannot see (their rank stays as it was)."""
     entries = list(visible_entries(user=user, run=run).filter(rank__lte=top or run.top).order_by("rank"))
-    names = _names(user, [e.nominal_id for e in entries])
+    names = names_for(user=user, ids=[e.nominal_id for e in entries])
     return [ListedNominal(e, *names[str(e.nominal_id)]) for e in entries]
 
 
@@ -165,7 +166,7 @@ def what_if(*, user: User, run: PrioritisationRun, weights: dict[str, float], to
     values = pd.DataFrame([v for _, v, _ in rows], index=pd.Index([str(n) for n, _, _ in rows], name="id")).fillna(0)
     ranked = engine.reweight(values, weights, top=top)
     by_id = {str(e.nominal_id): e for e in run.entries.filter(nominal_id__in=list(ranked["id"]))}
-    names = _names(user, list(ranked["id"]))
+    names = names_for(user=user, ids=list(ranked["id"]))
     out = []
     for row in ranked.to_dict("records"):
         nid, rank = str(row["id"]), int(row["rank"])

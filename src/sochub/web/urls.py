@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, intel, linkage, partners
+from .views import audit, auth, intel, linkage, partners, risk
 
 app_name = "web"
 
@@ -35,4 +35,9 @@ urlpatterns = [
     path("resolution/review/", linkage.review_queue, name="review_queue"),
     path("resolution/review/<int:pair_id>/", linkage.review_pair, name="review_pair"),
     path("resolution/changes/<int:change_id>/reverse/", linkage.change_reverse, name="change_reverse"),
+    path("risk/", risk.dashboard, name="risk_dashboard"),
+    path("risk/runs/start/", risk.run_start, name="risk_run_start"),
+    path("risk/runs/<int:run_id>/", risk.run_detail, name="risk_run"),
+    path("risk/runs/<int:run_id>/what-if/", risk.what_if, name="risk_what_if"),
+    path("risk/retention/", risk.retention, name="risk_retention"),
 ]
