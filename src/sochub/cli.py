@@ -128,6 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from sochub.linkage.resolution import resolution_run
     from sochub.linkage.services import source_records_adopt
     from sochub.partners.models import User
+    from sochub.risk import prioritisation
 
     if Nominal.objects.exists():
         if args.if_empty:
@@ -150,6 +151,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
         )
         counts["nominals merged by resolution"] = run.stats.get("merges", 0)
         counts["pairs waiting for review"] = run.stats.get("review_pairs", 0)
+        analyst = Actor(
+            user=User.objects.get(username="analyst"), channel=Channel.CLI, purpose="Demo: first priority list"
+        )
+        priority = prioritisation.run_create(actor=analyst, seed=args.seed)
+        priority = prioritisation.run_execute(actor=analyst, run=priority, progress=update)
+        counts["nominals on GMP's first priority list"] = priority.entries.filter(rank__lte=priority.top).count()
     practice = settings.VAR_DIR / "demo-files"
     write_practice_files(practice)
     print("Demo world built:")

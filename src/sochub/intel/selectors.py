@@ -18,6 +18,7 @@ from . import policies
 from .models import (
     OCG,
     Association,
+    Classification,
     FactKind,
     IntelligenceRecord,
     MemberRole,
@@ -305,3 +306,274 @@ def dashboard_counts(*, user: User) -> dict[str, int]:
         .filter(date_of_intelligence__year=date.today().year)
         .count(),
     }
+
+
+# Link charts: a nominal's or an OCG's network, policy-filtered ----------------------------
+
+STRENGTH_LABELS = {1: "Weak", 2: "Moderate", 3: "Strong"}
+MEMBER_EDGE = "member"
+
+
+@dataclass
+class NetworkNode:
+    """One person or OCG on a link chart, with only what the user may see.
+
+    ``id`` is ``n:<nominal uuid>`` or ``o:<OCG pk>``. A protected person (a victim or vulnerable
+    person: a visible safeguarding fact) is a safeguarding concern, never a threat.
+    """
+
+    id: str
+    pk: str
+    kind: str  # "nominal" or "ocg"
+    label: str
+    hop: int
+    is_focus: bool = False
+    birth_date: str = ""
+    birth_date_iso: str = ""
+    markers: list[str] = field(default_factory=list)
+    marker_keys: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    is_protected: bool = False
+    urn: str = ""
+    classification: str = "OFFICIAL"
+
+
+@dataclass
+class NetworkEdge:
+    """An association between two people, or a person's membership of an OCG (``type`` "member")."""
+
+    source: str
+    target: str
+    type: str
+    type_label: str
+    strength: int
+    recorded_by: str
+    source_text: str = ""
+    date: date | None = None
+    role: str = ""
+
+    @property
+    def strength_label(self) -> str:
+        return STRENGTH_LABELS.get(self.strength, str(self.strength))
+
+
+@dataclass
+class Network:
+    focus: str
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    truncated: bool
+    classification: str
+
+    def node(self, node_id: str) -> NetworkNode | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+
+def _nominal_node_id(pk: Any) -> str:
+    return f"n:{pk}"
+
+
+def _ocg_node_id(pk: Any) -> str:
+    return f"o:{pk}"
+
+
+def highest_classification(classifications: list[str]) -> str:
+    """OFFICIAL-SENSITIVE when any of these is, else OFFICIAL: the marking of content combining them."""
+    return (
+        Classification.OFFICIAL_SENSITIVE.value
+        if Classification.OFFICIAL_SENSITIVE in classifications
+        else Classification.OFFICIAL.value
+    )
+
+
+def _nominal_nodes(user: User, hops: dict[Any, int], focus: Any) -> dict[Any, NetworkNode]:
+    """Nodes for these nominals, filled from the facts the user may see (one query)."""
+    nodes = {
+        pk: NetworkNode(id=_nominal_node_id(pk), pk=str(pk), kind="nominal", label="", hop=hop, is_focus=pk == focus)
+        for pk, hop in hops.items()
+    }
+    facts = (
+        policies.visible_facts(user)
+        .filter(
+            nominal_id__in=list(hops),
+            kind__in=[FactKind.NAME, FactKind.BIRTH_DATE, FactKind.WARNING_MARKER, FactKind.VULNERABILITY],
+        )
+        .order_by("nominal_id", "kind", "-recorded_at", "pk")
+        .values_list("nominal_id", "kind", "value", "key")
+    )
+    for nominal_id, kind, value, key in facts:
+        node = nodes[nominal_id]
+        if kind == FactKind.NAME and not node.label:
+            node.label = value
+        elif kind == FactKind.BIRTH_DATE and not node.birth_date:
+            node.birth_date, node.birth_date_iso = value, key
+        elif kind == FactKind.WARNING_MARKER and key not in node.marker_keys:
+            node.markers.append(value)
+            node.marker_keys.append(key)
+        elif kind == FactKind.VULNERABILITY:
+            node.is_protected = True
+    for node in nodes.values():
+        node.label = node.label or "Name not visible"
+    return nodes
+
+
+def _association_edge(a: Association) -> NetworkEdge:
+    return NetworkEdge(
+        source=_nominal_node_id(a.nominal_a_id),
+        target=_nominal_node_id(a.nominal_b_id),
+        type=a.type,
+        type_label=a.get_type_display(),
+        strength=a.strength,
+        recorded_by=a.agency.name,
+        source_text=a.source,
+        date=a.recorded_at.date() if a.recorded_at else None,
+    )
+
+
+def _membership_edges(
+    user: User, nominal_ids: list[Any], nodes: dict[Any, NetworkNode], only_ocgs: list[int] | None = None
+) -> tuple[list[NetworkEdge], dict[int, OCG]]:
+    """Memberships the user may see of these nominals (each role also noted on the person's node)."""
+    qs = OCGMembership.objects.filter(nominal_id__in=nominal_ids)
+    if only_ocgs is not None:
+        qs = qs.filter(ocg_id__in=only_ocgs)
+    memberships = policies.visible_memberships(user, qs).select_related("ocg", "ocg__agency").order_by("ocg__urn")
+    edges: list[NetworkEdge] = []
+    ocgs: dict[int, OCG] = {}
+    for m in memberships:
+        ocgs[m.ocg_id] = m.ocg
+        role = m.get_role_display()
+        nodes[m.nominal_id].roles.append(f"{role}, {m.ocg.urn} {m.ocg.name}")
+        edges.append(
+            NetworkEdge(
+                source=_nominal_node_id(m.nominal_id),
+                target=_ocg_node_id(m.ocg_id),
+                type=MEMBER_EDGE,
+                type_label=f"OCG member ({role.lower()})",
+                strength=3 if m.ocg.status == "mapped" else 2,
+                recorded_by=m.ocg.agency.name,
+                date=m.date_from,
+                role=role,
+            )
+        )
+    return edges, ocgs
+
+
+def _ocg_node(ocg: OCG, hop: int, focus: bool = False) -> NetworkNode:
+    return NetworkNode(
+        id=_ocg_node_id(ocg.pk),
+        pk=str(ocg.pk),
+        kind="ocg",
+        label=ocg.name,
+        hop=hop,
+        is_focus=focus,
+        urn=ocg.urn,
+        classification=ocg.classification,
+    )
+
+
+def _expand(
+    user: User, start: dict[Any, int], hops: int, max_nominals: int
+) -> tuple[dict[Any, int], dict[int, Association], bool]:
+    """Breadth-first over the associations the user may see: nominal -> hop, associations, truncated.
+
+    Within a hop, stronger links are taken first, so a cut keeps the closest and strongest people.
+    """
+    seen = dict(start)
+    links: dict[int, Association] = {}
+    frontier = list(start)
+    truncated = False
+    for hop in range(1, hops + 1):
+        if not frontier:
+            break
+        found = policies.visible_associations(
+            user, Association.objects.filter(Q(nominal_a_id__in=frontier) | Q(nominal_b_id__in=frontier))
+        ).select_related("agency")
+        nxt: list[Any] = []
+        for a in sorted(found, key=lambda a: (-a.strength, a.pk)):
+            links[a.pk] = a
+            for pk in (a.nominal_a_id, a.nominal_b_id):
+                if pk in seen:
+                    continue
+                if len(seen) >= max_nominals:
+                    truncated = True
+                    continue
+                seen[pk] = hop
+                nxt.append(pk)
+        frontier = nxt
+    kept = {pk: a for pk, a in links.items() if a.nominal_a_id in seen and a.nominal_b_id in seen}
+    return seen, kept, truncated
+
+
+def nominal_network(*, user: User, nominal: Nominal, hops: int = 2, max_nodes: int = 150) -> Network:
+    """The people linked to ``nominal`` within ``hops`` associations, and the OCGs they belong to.
+
+    Every person, association, membership and OCG passes the policy (``visible_*``); what the
+    user may not see is simply absent. At most ``max_nodes`` nodes: people nearest first, then
+    their OCGs while room remains (``truncated`` says when something was left out). OCGs are
+    shown beside their members but the walk does not go through them: a large group would
+    swamp the chart (its own chart is :func:`ocg_network`).
+    """
+    if not policies.can_view_nominal(user, nominal):
+        return Network(focus="", nodes=[], edges=[], truncated=False, classification="OFFICIAL")
+    hops = max(0, min(hops, 3))
+    max_nodes = max(1, max_nodes)
+    seen, links, truncated = _expand(user, {nominal.pk: 0}, hops, max_nodes)
+    nodes = _nominal_nodes(user, seen, nominal.pk)
+    edges = [_association_edge(a) for a in links.values()]
+    member_edges, ocgs = _membership_edges(user, list(seen), nodes)
+    room = max_nodes - len(nodes)
+    hop_of = {_nominal_node_id(pk): hop for pk, hop in seen.items()}
+    nearest: dict[str, int] = {}
+    for e in member_edges:
+        nearest[e.target] = min(nearest.get(e.target, hops + 1), hop_of[e.source])
+    ocg_nodes: list[NetworkNode] = []
+    for ocg in sorted(ocgs.values(), key=lambda o: (nearest[_ocg_node_id(o.pk)], o.urn)):  # nearest people's first
+        if len(ocg_nodes) >= room:
+            truncated = True
+            break
+        ocg_nodes.append(_ocg_node(ocg, hop=nearest[_ocg_node_id(ocg.pk)] + 1))
+    kept_ocgs = {n.id for n in ocg_nodes}
+    edges += [e for e in member_edges if e.target in kept_ocgs]
+    all_nodes = sorted(nodes.values(), key=lambda n: (n.hop, not n.is_focus, n.label.lower())) + ocg_nodes
+    return Network(
+        focus=_nominal_node_id(nominal.pk),
+        nodes=all_nodes,
+        edges=edges,
+        truncated=truncated,
+        classification=highest_classification([n.classification for n in ocg_nodes]),
+    )
+
+
+def ocg_network(*, user: User, ocg: OCG, associates: bool = True, max_nodes: int = 150) -> Network:
+    """An OCG, the members the user may see, the links between them and (``associates``) each
+    member's direct associates outside the group, all policy-filtered like :func:`nominal_network`.
+    """
+    if not policies.visible_ocgs(user).filter(pk=ocg.pk).exists():
+        return Network(focus="", nodes=[], edges=[], truncated=False, classification="OFFICIAL")
+    max_nodes = max(2, max_nodes)
+    members = list(
+        policies.visible_memberships(user, ocg.memberships.all())
+        .order_by("role", "nominal_id")
+        .values_list("nominal_id", flat=True)
+    )
+    truncated = len(members) > max_nodes - 1
+    start = {pk: 1 for pk in members[: max_nodes - 1]}
+    seen, links, more = _expand(user, start, 1 if associates else 0, max_nodes - 1)
+    if not associates:  # only the links between members
+        found = policies.visible_associations(
+            user, Association.objects.filter(nominal_a_id__in=list(start), nominal_b_id__in=list(start))
+        ).select_related("agency")
+        links = {a.pk: a for a in found}
+    seen = {pk: (1 if pk in start else 2) for pk in seen}
+    nodes = _nominal_nodes(user, seen, None)
+    member_edges, _ = _membership_edges(user, list(start), nodes, only_ocgs=[ocg.pk])
+    edges = member_edges + [_association_edge(a) for a in sorted(links.values(), key=lambda a: a.pk)]
+    person_nodes = sorted(nodes.values(), key=lambda n: (n.hop, n.label.lower()))
+    return Network(
+        focus=_ocg_node_id(ocg.pk),
+        nodes=[_ocg_node(ocg, hop=0, focus=True), *person_nodes],
+        edges=edges,
+        truncated=truncated or more,
+        classification=ocg.classification,
+    )

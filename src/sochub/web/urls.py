@@ -1,5 +1,7 @@
 from django.urls import path
 
+from sochub.web.views import charts
+
 from .views import audit, auth, intel, linkage, partners, risk
 
 app_name = "web"
@@ -14,8 +16,18 @@ urlpatterns = [
     path("nominals/", intel.nominal_search, name="nominal_search"),
     path("nominals/export.csv", intel.nominal_search_export, name="nominal_search_export"),
     path("nominals/<str:nominal_id>/", intel.nominal_detail, name="nominal_detail"),
+    path("nominals/<str:nominal_id>/network/", charts.nominal_network, name="nominal_network"),
+    path("nominals/<str:nominal_id>/network.json", charts.nominal_network_json, name="nominal_network_json"),
+    path("nominals/<str:nominal_id>/network/i2.zip", charts.nominal_network_i2, name="nominal_network_i2"),
+    path("nominals/<str:nominal_id>/package/", charts.nominal_package, name="nominal_package"),
+    path(
+        "nominals/<str:nominal_id>/package.<str:fmt>", charts.nominal_package_download, name="nominal_package_download"
+    ),
     path("ocgs/", intel.ocg_list, name="ocg_list"),
     path("ocgs/<int:ocg_id>/", intel.ocg_detail, name="ocg_detail"),
+    path("ocgs/<int:ocg_id>/network/", charts.ocg_network, name="ocg_network"),
+    path("ocgs/<int:ocg_id>/network.json", charts.ocg_network_json, name="ocg_network_json"),
+    path("ocgs/<int:ocg_id>/network/i2.zip", charts.ocg_network_i2, name="ocg_network_i2"),
     path("intelligence/", intel.intelligence_list, name="intelligence_list"),
     path("intelligence/<int:record_id>/", intel.intelligence_detail, name="intelligence_detail"),
     path("directory/", partners.directory, name="directory"),
