@@ -154,9 +154,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
         analyst = Actor(
             user=User.objects.get(username="analyst"), channel=Channel.CLI, purpose="Demo: first priority list"
         )
-        priority = prioritisation.run_create(actor=analyst, seed=args.seed)
-        priority = prioritisation.run_execute(actor=analyst, run=priority, progress=update)
-        counts["nominals on GMP's first priority list"] = priority.entries.filter(rank__lte=priority.top).count()
+        try:
+            priority = prioritisation.run_create(actor=analyst, seed=args.seed)
+            priority = prioritisation.run_execute(actor=analyst, run=priority, progress=update)
+            counts["nominals on GMP's first priority list"] = priority.entries.filter(rank__lte=priority.top).count()
+        except prioritisation.NothingToRank:  # a tiny world can leave GMP with nothing to rank
+            counts["nominals on GMP's first priority list"] = 0
     practice = settings.VAR_DIR / "demo-files"
     write_practice_files(practice)
     print("Demo world built:")
