@@ -21,6 +21,7 @@ from sochub.intel import selectors, services
 from sochub.intel.models import FactKind
 from sochub.partners.models import Agency, ApiToken
 from sochub.partners.services import token_authenticate
+from sochub.risk import selectors as risk_selectors
 
 
 class BearerToken(HttpBearer):
@@ -260,3 +261,68 @@ def agencies(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for a in Agency.objects.select_related("region")
     ]
+
+
+class PriorityItem(Schema):
+    id: str
+    name: str
+    rank: int
+    score: float
+    components: dict[str, float]
+    p_top: float | None
+    rank_interval: list[int] | None
+    explanation: list[str]
+
+
+class PriorityList(Schema):
+    run: int
+    created_at: str
+    model: str
+    model_official: bool
+    people: int
+    scored: int
+    protected: int
+    items: list[PriorityItem]
+
+
+@api.get("/priorities", response=PriorityList, tags=["risk"])
+def priorities(request: HttpRequest, run: int | None = None) -> dict[str, Any]:
+    """The latest (or a given) prioritisation run of the caller's agency: the top N the caller may see."""
+    actor = _actor(request)
+    found = (
+        risk_selectors.run_get(user=actor.user, run_id=run)
+        if run is not None
+        else risk_selectors.latest_run(user=actor.user)
+    )
+    if found is None or found.status != "done":
+        raise HttpError(404, "Not found")
+    listed = risk_selectors.top_list(user=actor.user, run=found)
+    audit.record(
+        actor=actor,
+        operation=Operation.CONSULTATION,
+        object_type="nominal",
+        object_ids=[i.entry.nominal_id for i in listed],
+        detail={"view": "priorities", "prioritisation_run": found.pk},
+    )
+    return {
+        "run": found.pk,
+        "created_at": found.created_at.isoformat(),
+        "model": f"{found.model_name} {found.model_version}",
+        "model_official": bool(found.model_data.get("official")),
+        "people": found.people,
+        "scored": found.scored,
+        "protected": found.protected,
+        "items": [
+            {
+                "id": str(i.entry.nominal_id),
+                "name": i.name,
+                "rank": i.entry.rank,
+                "score": i.entry.score,
+                "components": i.entry.contributions,
+                "p_top": i.entry.p_top,
+                "rank_interval": [i.entry.rank_low, i.entry.rank_high] if i.entry.rank_low else None,
+                "explanation": i.entry.explanation,
+            }
+            for i in listed
+        ],
+    }
