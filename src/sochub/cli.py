@@ -129,6 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from sochub.linkage.services import source_records_adopt
     from sochub.partners.models import User
     from sochub.risk import prioritisation
+    from sochub.risk.demo import build_demo_assessments
 
     if Nominal.objects.exists():
         if args.if_empty:
@@ -154,6 +155,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         analyst = Actor(
             user=User.objects.get(username="analyst"), channel=Channel.CLI, purpose="Demo: first priority list"
         )
+        counts.update(build_demo_assessments(seed=args.seed))
         try:
             priority = prioritisation.run_create(actor=analyst, seed=args.seed)
             priority = prioritisation.run_execute(actor=analyst, run=priority, progress=update)

@@ -367,6 +367,7 @@ USERS: tuple[_UserSpec, ...] = (
     _UserSpec("partner", "hmrc", (Role.PARTNER,), Vetting.NPPV2, "Fraud investigation officer"),
     _UserSpec("volunteer", "manchester-cc", (Role.VOLUNTEER,), Vetting.NONE, "Community safety volunteer"),
     _UserSpec("gmpadmin", "gmp", (Role.AGENCY_ADMIN,), Vetting.NPPV2, "Force systems administrator"),
+    _UserSpec("supervisor", "gmp", (Role.ANALYST,), Vetting.NPPV3, "Intelligence manager (approves assessments)"),
     _UserSpec("analyst_met", "met", (Role.ANALYST,), Vetting.NPPV3, "Intelligence analyst"),
     _UserSpec("officer_wmp", "wmp", (Role.OFFICER,), Vetting.NPPV2, "Detective sergeant"),
     _UserSpec("coordinator_wm", "rocuwm", (Role.COORDINATOR,), Vetting.NPPV3, "GAIN coordinator", "west-midlands"),
