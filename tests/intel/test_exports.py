@@ -195,7 +195,8 @@ def test_a_large_network_is_cut_to_the_nearest_and_says_so(world: dict[str, Any]
 
 def test_demo_world_networks_only_ever_hold_visible_people_and_links() -> None:
     build_demo(seed=3, nominals=300, password="demo-world-test-password-42")
-    for username in ("analyst", "analyst2", "officer", "analyst_met"):
+    seen = 0
+    for username in ("analyst", "analyst2", "officer", "analyst_met", "partner"):
         user = User.objects.get(username=username)
         visible = {str(pk) for pk in policies.visible_nominals(user).values_list("pk", flat=True)}
         visible_links = policies.visible_associations(user, Association.objects.all())
@@ -203,10 +204,13 @@ def test_demo_world_networks_only_ever_hold_visible_people_and_links() -> None:
             frozenset((f"n:{a}", f"n:{b}")) for a, b in visible_links.values_list("nominal_a_id", "nominal_b_id")
         }
         visible_ocgs = {str(pk) for pk in policies.visible_ocgs(user).values_list("pk", flat=True)}
-        networks = [selectors.ocg_network(user=user, ocg=o) for o in OCG.objects.all()]
-        start = OCGMembership.objects.values_list("nominal_id", flat=True)[:6]
+        networks = []
+        for ocg in OCG.objects.all():
+            network = selectors.ocg_network(user=user, ocg=ocg)
+            assert bool(network.nodes) == (str(ocg.pk) in visible_ocgs), (username, ocg.urn)
+            networks.append(network)
+        start = OCGMembership.objects.order_by("pk").values_list("nominal_id", flat=True)[:6]
         networks += [selectors.nominal_network(user=user, nominal=Nominal(pk=pk)) for pk in start]
-        seen = 0
         for network in networks:
             for node in network.nodes:
                 assert node.pk in (visible if node.kind == "nominal" else visible_ocgs), (username, node)
@@ -214,11 +218,7 @@ def test_demo_world_networks_only_ever_hold_visible_people_and_links() -> None:
             for edge in network.edges:
                 if edge.type != selectors.MEMBER_EDGE:
                     assert frozenset((edge.source, edge.target)) in allowed_pairs, (username, edge)
-        assert (seen > 0) == bool(visible_ocgs) or username == "analyst2"
-    analyst = User.objects.get(username="analyst")
-    ocg = OCG.objects.filter(agency=analyst.agency).first()
-    assert ocg is not None and selectors.ocg_network(user=analyst, ocg=ocg).nodes
-    assert selectors.ocg_network(user=User.objects.get(username="analyst2"), ocg=ocg).nodes == []
+    assert seen > 0, "the demo world gave these users nothing to check"
 
 
 # i2 export -------------------------------------------------------------------------------
