@@ -251,4 +251,5 @@ SOCHUB_REVIEW_THRESHOLD = float(os.environ.get("SOCHUB_REVIEW_THRESHOLD", "0.5")
 # Risk models. A folder holding an agency's own (or licensed MoRiLE) scales as theme.yaml, ocg.yaml,
 # nominal.yaml, ocg-attributes.yaml and prioritisation.yaml; any file not there falls back to SOC Hub's
 # open default. Read and validated on use, so a new model needs no code change or restart of the worker.
-SOCHUB_RISK_MODELS_DIR = Path(os.environ["SOCHUB_RISK_MODELS_DIR"]) if os.environ.get("SOCHUB_RISK_MODELS_DIR") else None
+_RISK_MODELS = os.environ.get("SOCHUB_RISK_MODELS_DIR")
+SOCHUB_RISK_MODELS_DIR = Path(_RISK_MODELS) if _RISK_MODELS else None

@@ -1652,7 +1652,7 @@ class _World:
             for i in members:
                 group_types[i].extend(types)
                 role = role_of.get((ocg.urn, self.plans[i].nominal.pk), MemberRole.PERIPHERAL)
-                expected[i] += {MemberRole.PRINCIPAL: 5.0, MemberRole.SIGNIFICANT: 3.5}.get(role, 2.0)
+                expected[i] += {"principal": 5.0, "significant": 3.5}.get(str(role), 2.0)
         out: list[Offence] = []
         for index, plan in enumerate(self.plans):
             agency = self.police_holding(plan)
