@@ -2,7 +2,7 @@ from django.urls import path
 
 from sochub.web.views import charts
 
-from .views import audit, auth, intel, linkage, partners, risk
+from .views import audit, auth, intel, linkage, partners, risk, risk_assessments
 
 app_name = "web"
 
@@ -52,4 +52,20 @@ urlpatterns = [
     path("risk/runs/<int:run_id>/", risk.run_detail, name="risk_run"),
     path("risk/runs/<int:run_id>/what-if/", risk.what_if, name="risk_what_if"),
     path("risk/retention/", risk.retention, name="risk_retention"),
+    path("risk/assessments/", risk_assessments.assessment_list, name="risk_assessments"),
+    path("risk/assessments/new/", risk_assessments.assessment_start, name="risk_assessment_start"),
+    path("risk/assessments/review-due/", risk_assessments.review_due, name="risk_review_due"),
+    path("risk/assessments/<int:assessment_id>/", risk_assessments.assessment_detail, name="risk_assessment_detail"),
+    path("risk/assessments/<int:assessment_id>/edit/", risk_assessments.assessment_edit, name="risk_assessment_edit"),
+    path(
+        "risk/assessments/<int:assessment_id>/approve/",
+        risk_assessments.assessment_approve,
+        name="risk_assessment_approve",
+    ),
+    path(
+        "risk/assessments/<int:assessment_id>/return/",
+        risk_assessments.assessment_return,
+        name="risk_assessment_return",
+    ),
+    path("risk/control-strategy/", risk_assessments.control_strategy, name="risk_control_strategy"),
 ]

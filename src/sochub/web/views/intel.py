@@ -18,6 +18,9 @@ from sochub.engine.imports import escape_cell
 from sochub.intel import selectors, services
 from sochub.intel.models import FactKind, OCGStatus
 from sochub.linkage import selectors as linkage_selectors
+from sochub.risk import policies as risk_policies
+from sochub.risk import selectors as risk_selectors
+from sochub.risk.models import AssessmentStatus
 
 from .common import (
     PURPOSE_SESSION_KEY,
@@ -125,6 +128,14 @@ def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
             "audit_rows": audit_rows,
             "purpose": actor_for(request).purpose,
             "sources": linkage_selectors.nominal_sources(user, nominal),
+            "nominal_risk": {
+                "assessments": list(
+                    risk_selectors.assessments(user=user)
+                    .filter(nominal=nominal)
+                    .exclude(status=AssessmentStatus.SUPERSEDED)[:10]
+                ),
+                "can_assess": risk_policies.can_assess(user),
+            },
         },
     )
 
@@ -155,7 +166,16 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
         object_type="ocg",
         object_ids=[ocg.pk, *[m.nominal_id for m, _ in members]],
     )
-    return render(request, "intel/ocg_detail.html", {"ocg": ocg, "members": members})
+    return render(
+        request,
+        "intel/ocg_detail.html",
+        {
+            "ocg": ocg,
+            "members": members,
+            "ocg_risk": risk_selectors.ocg_risk(user=user, ocg=ocg),
+            "can_assess": risk_policies.can_assess(user),
+        },
+    )
 
 
 @intel_user
