@@ -45,6 +45,7 @@ def test_the_dashboard_lists_the_top_20_with_breakdown_and_stability(world: Demo
     first = run.entries.get(rank=1)
     assert str(first.nominal_id) in page and first.explanation[0].split(":")[0] in page
     assert "Equality check" in page and "not official MoRiLE" in page
+    assert 'aria-current="page" href="/risk/"' in page and 'href="/risk/control-strategy/"' in page
     event = AuditEvent.objects.filter(detail__view="prioritisation").latest("id")
     assert event.operation == Operation.CONSULTATION and str(first.nominal_id) in event.object_ids
 
