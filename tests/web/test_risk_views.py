@@ -121,3 +121,13 @@ def test_a_retention_review_is_decided_with_a_reason(world: DemoSummary, gmp_ana
     review.refresh_from_db()
     assert review.status == RetentionStatus.REMOVE and review.decided_by == gmp_analyst
     assert re.search("No current link to SOC", client.get("/risk/retention/").content.decode())
+
+
+def test_a_nominal_page_says_where_the_person_stands_and_why(world: DemoSummary, gmp_analyst: User) -> None:
+    run = _run(gmp_analyst)
+    first, outside = run.entries.get(rank=1), run.entries.get(rank=run.top + 1)
+    client = _client(gmp_analyst)
+    page = client.get(f"/nominals/{first.nominal_id}/").content.decode()
+    panel = page.split('data-testid="nominal-priority"', 1)[1].split("</p>", 1)[0]
+    assert "ranked 1</strong>" in panel and first.explanation[0] in panel.replace("&#39;", "'")
+    assert "ranked 21</strong>" in client.get(f"/nominals/{outside.nominal_id}/").content.decode()

@@ -188,8 +188,12 @@ def what_if(*, user: User, run: PrioritisationRun, weights: dict[str, float], to
     return out
 
 
-def entry_for(*, user: User, run: PrioritisationRun, nominal: Nominal) -> PrioritisedNominal | None:
-    return visible_entries(user=user, run=run).filter(nominal=nominal).first()
+def priority_of(*, user: User, nominal: Nominal) -> tuple[PrioritisationRun, PrioritisedNominal | None] | None:
+    """The person's place in the agency's latest priority list, or None when there is no list yet."""
+    run = latest_run(user=user)
+    if run is None:
+        return None
+    return run, visible_entries(user=user, run=run).filter(nominal=nominal).first()
 
 
 def retention_reviews(*, user: User, status: str = RetentionStatus.OPEN) -> QuerySet[RetentionReview]:

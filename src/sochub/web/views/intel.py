@@ -135,6 +135,7 @@ def nominal_detail(request: HttpRequest, nominal_id: str) -> HttpResponse:
                     .exclude(status=AssessmentStatus.SUPERSEDED)[:10]
                 ),
                 "can_assess": risk_policies.can_assess(user),
+                "priority": risk_selectors.priority_of(user=user, nominal=nominal),
             },
         },
     )
