@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sochub.engine.prioritise import InputError, read_edges, read_nodes, read_offences
+from sochub.engine.prioritise import InputError, inputs, read_edges, read_nodes, read_offences
 
 from .graphs import write_csv
 
@@ -64,7 +64,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 def test_nodes_split_markers_and_refuse_repeated_ids(tmp_path: Path) -> None:
     path = write(tmp_path, "n.csv", 'id,markers,role\n007,"Firearms; violence ;",suspect\nB,,victim\n')
     nodes, has_markers, _ = read_nodes(path)
-    assert has_markers and nodes["markers"].tolist() == [["firearms", "violence"], []]
+    assert has_markers and nodes["markers"].tolist() == [("firearms", "violence"), ()]
     assert nodes["role"].tolist() == ["suspect", "victim"]
     with pytest.raises(InputError, match=r"n2.csv, row 3, column 'id': the id 'A' is on rows 2, 3"):
         read_nodes(write(tmp_path, "n2.csv", "id\nA\nA\n"))
@@ -86,3 +86,40 @@ def test_offence_dates_iso_or_uk_and_bad_ones_named(tmp_path: Path) -> None:
         with pytest.raises(InputError) as caught:
             read_offences(write(tmp_path, "o2.csv", text))
         assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "fast"),
+    [
+        ('\ufeffsource,Target,weight\n007,NA,2\n\n,,\n"Smith, J","say ""hi""", 3 \nx,y,\n', True),
+        ("source,target\r\na,b\r\nb,a\r\n", True),
+        ('source,target,weight,notes\na,b,1.5,\nc,d,1e1,"two\nlines"\n', True),
+        ("source,target,weight\na,b,1\nc,d\n", False),  # a short row: pandas reads it, pyarrow leaves it to pandas
+        ('"source",target\na,b\n', False),  # a quoted header
+    ],
+)
+def test_the_fast_reader_and_pandas_agree(
+    tmp_path: Path, text: str, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "e.csv", text)
+    assert (inputs._read_arrow(path, ("weight",)) is not None) == fast
+    edges, notes = read_edges(path)
+    monkeypatch.setattr(inputs, "_read_arrow", lambda *_args: None)
+    slow_edges, slow_notes = read_edges(path)
+    assert notes == slow_notes
+    assert edges.astype(object).to_dict("list") == slow_edges.astype(object).to_dict("list")
+
+
+def test_repetitive_columns_are_categorical_and_values_kept(tmp_path: Path) -> None:
+    nodes, _, _ = read_nodes(write(tmp_path, "n.csv", "id,markers,role\na,drugs,victim\nb,,\nc,drugs,\n"))
+    offences, _ = read_offences(write(tmp_path, "o.csv", "id,date,offence_type\na,2024-01-01,Robbery\n"))
+    assert nodes["role"].dtype == "category" and nodes["role"].tolist() == ["victim", "", ""]
+    assert nodes["markers"].tolist() == [("drugs",), (), ("drugs",)]
+    assert offences["offence_type"].tolist() == ["Robbery"] and str(offences["id"].dtype) == "string"
+
+
+def test_text_that_is_not_utf8_is_still_named(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    path.write_bytes(b"source,target\na,b\n\xff,c\n")
+    with pytest.raises(InputError, match=r"e\.csv: not UTF-8 text"):
+        read_edges(path)

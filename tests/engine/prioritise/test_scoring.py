@@ -4,10 +4,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 import yaml
 
-from sochub.engine.prioritise import DEFAULT_MODEL, Inputs, log_scale, parse_model, prioritise, read_inputs
+from sochub.engine.prioritise import DEFAULT_MODEL, Inputs, log_scale, parse_model, prioritise, read_inputs, scoring
 
 from .graphs import bridge_edges, write_bridge, write_csv
 
@@ -182,3 +184,66 @@ def test_protected_people_can_be_dropped_from_the_graph(tmp_path: Path) -> None:
     )
     assert dropped.summary["edges to protected people dropped"] == 6
     assert kept.rows != dropped.rows and "BROKER" not in ranked_ids(kept) + ranked_ids(dropped)
+
+
+def test_people_are_numbered_in_order_of_first_appearance_however_the_work_is_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(5)
+    pool = np.array(["007", "Smith, J", "", "ü-1", "a" * 40, *(f"N{i}" for i in range(300))], dtype=object)
+    # pyarrow-backed text in several chunks, as read from files
+    halves = [(rng.choice(pool, k // 2), rng.choice(pool, k - k // 2)) for k in (500, 500, 80, 1200)]
+    parts = [pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(list(h)))) for h in halves]
+    expected_codes, expected_ids = pd.factorize(pd.concat([p.astype(object) for p in parts], ignore_index=True))
+    for run_min, cores in ((1_000_000, 1), (100, 2), (100, 3)):
+        monkeypatch.setattr(scoring, "ID_RUN_MIN", run_min)
+        monkeypatch.setattr(scoring, "cpus", lambda cores=cores: cores)
+        codes, ids = scoring._node_codes(parts)
+        assert codes.tolist() == expected_codes.tolist() and ids.tolist() == list(expected_ids)
+    codes, ids = scoring._node_codes([p.astype(object) for p in parts])  # plain object columns (database mode)
+    assert codes.tolist() == expected_codes.tolist() and ids.tolist() == list(expected_ids)
+
+
+def test_the_best_are_found_without_sorting_everyone() -> None:
+    rng = np.random.default_rng(2)
+    score = rng.integers(0, 6, 400) / 5.0  # many ties
+    ids = np.array([f"id{rng.integers(0, 10**6):06d}" for _ in range(400)], dtype=object)
+    candidates = np.flatnonzero(score > 0)
+    full = pd.DataFrame({"s": -score[candidates], "id": ids[candidates].astype(str)}).sort_values(["s", "id"])
+    for top in (1, 7, 20, len(candidates), len(candidates) + 5):
+        assert scoring._best(score, ids, candidates, top).tolist() == candidates[full.index.to_numpy()][:top].tolist()
+
+
+def test_monte_carlo_ranks_only_contenders_and_gets_the_same_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(8)
+    features = (rng.random((5000, 4)) ** 3).astype(np.float32)
+    features[100:140] = features[99]  # exact ties near the top
+    columns = [scoring._Column("network", "degree", 0.5), scoring._Column("network", "pagerank", 0.5)]
+    columns += [scoring._Column("offending", "gravity", 0.7), scoring._Column("offending", "frequency", 0.3)]
+    comp_w = {"network": 0.5, "offending": 0.5}
+    model = model_with(monte_carlo__track_min=200, monte_carlo__chunk=16)
+    listed = np.argsort(-(features @ np.array([0.25, 0.25, 0.35, 0.15], dtype=np.float32)))[:20]
+
+    def run() -> tuple[Any, Any]:
+        return scoring._monte_carlo(
+            features,
+            columns,
+            comp_w,
+            ["network", "offending"],
+            listed=listed,
+            top=20,
+            draws=100,
+            model=model,
+            seed=4,
+            say=lambda *_: None,
+        )
+
+    calls: list[int] = []
+    real = scoring._contenders
+    monkeypatch.setattr(scoring, "_contenders", lambda scores, track: calls.append(1) or real(scores, track))
+    pruned = run()
+    monkeypatch.setattr(scoring, "_contenders", lambda scores, track: np.arange(scores.shape[1]))
+    everyone = run()
+    assert calls and len(real(features.T[:2].copy(), 200)) < 5000
+    assert pruned[0].tolist() == everyone[0].tolist()
+    assert pruned[1][0].tolist() == everyone[1][0].tolist() and pruned[1][1].tolist() == everyone[1][1].tolist()

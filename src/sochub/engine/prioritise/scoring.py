@@ -19,23 +19,28 @@ How a score is made (all settings in the model YAML):
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .inputs import Inputs
 from .model import PrioritisationModel, load_model, normalise_label
-from .network import MEASURES, network_measures
+from .network import MEASURES, cpus, network_measures
 
 Progress = Callable[[str, int, int], None]
 MEMORY_CELLS = 25_000_000  # float32 cells of one Monte Carlo chunk (about 100 MB)
+ID_RUN_MIN = 1_000_000  # ids per thread, at least, when numbering people in parallel
 
 
 @dataclass
@@ -97,13 +102,12 @@ def prioritise(
 
     # Every id that appears anywhere is a node, in order of first appearance.
     edges, nodes, offences = inputs.edges, inputs.nodes, inputs.offences
-    parts = [edges["source"], edges["target"]]
+    id_columns = [edges["source"], edges["target"]]
     if nodes is not None:
-        parts.append(nodes["id"])
+        id_columns.append(nodes["id"])
     if offences is not None:
-        parts.append(offences["id"])
-    codes, ids = pd.factorize(pd.concat(parts, ignore_index=True))
-    ids = np.asarray(ids, dtype=object)
+        id_columns.append(offences["id"])
+    codes, ids = _node_codes(id_columns)
     n = len(ids)
     ne = len(edges)
     src, dst = codes[:ne], codes[ne : 2 * ne]
@@ -112,10 +116,15 @@ def prioritise(
     node_codes = None
     if nodes is not None:
         node_codes = codes[2 * ne : 2 * ne + len(nodes)]
-        hit = nodes["role"].str.contains(model.protected_pattern(), regex=True).to_numpy(dtype=bool)
+        role_codes, roles = pd.factorize(nodes["role"], use_na_sentinel=False)  # a handful of distinct roles
+        role_hit = pd.Series(np.asarray(roles, dtype=object), dtype=object).str.contains(
+            model.protected_pattern(), regex=True
+        )
+        hit = role_hit.to_numpy(dtype=bool)[role_codes]
         protected[node_codes[hit]] = True
     rankable = ~protected
     notes["protected people (victim, child, vulnerable) never ranked"] = int(protected.sum())
+    timings["people"] = time.perf_counter() - t0
 
     if protected.any() and not model.network.keep_protected_in_graph:
         keep = ~(protected[src] | protected[dst])
@@ -130,6 +139,17 @@ def prioritise(
     raw: dict[str, np.ndarray] = {}
     present: list[str] = []
 
+    # Offending and markers do not depend on the network: on a large graph they are worked out while the
+    # network measures are (once Leiden is done, beside the betweenness workers); their columns still come
+    # after the network's.
+    parts: dict[str, _Part] = {}
+
+    def offending_and_markers() -> None:
+        if offences is not None:
+            parts["offending"] = _offending(offences, codes[len(codes) - len(offences) :], protected, model, as_of)
+        if nodes is not None and inputs.has_markers and node_codes is not None:
+            parts["markers"] = _markers(nodes["markers"], node_codes, protected, model)
+
     # Network position.
     if len(src):
         say("Network measures", 0, 1)
@@ -143,8 +163,10 @@ def prioritise(
             exact_max_nodes=model.network.exact_betweenness_max_nodes,
             sources=model.network.betweenness_sources,
             seed=seed,
+            meanwhile=offending_and_markers,
         )
-        timings["network measures"] = time.perf_counter() - t
+        timings["network measures"] = time.perf_counter() - t - net.seconds.get("meanwhile: offending, markers", 0.0)
+        timings.update({f"network: {step}": secs for step, secs in net.seconds.items()})
         notes["distinct pairs"] = net.pairs
         notes["repeated pairs summed"] = net.repeated_rows_summed
         notes["communities"] = net.communities
@@ -157,73 +179,27 @@ def prioritise(
                 columns.append(_Column("network", m, sub[m]))
                 values.append(log_scale(raw[m], rankable))
         say("Network measures", 1, 1)
-
-    # Offending: gravity from the harm index x recency decay, and frequency.
-    if offences is not None:
-        t = time.perf_counter()
-        off_codes = codes[len(codes) - len(offences) :]
-        mine = ~protected[off_codes]
-        notes["offences of protected people ignored"] = int((~mine).sum())
-        lookup = model.harm_index.lookup()
-        types = offences["offence_type"].map(normalise_label)
-        harm = types.map(lookup)
-        unknown = harm.isna().to_numpy()
-        notes["offence types not in the harm index (default weight used)"] = dict(
-            Counter(offences["offence_type"][unknown]).most_common()
-        )
-        harm_w = harm.fillna(model.harm_index.default_weight).to_numpy(dtype=float)
-        dates = offences["date"].to_numpy(dtype="datetime64[D]")
-        ref = np.datetime64(as_of, "D") if as_of is not None else dates.max()
-        age = (ref - dates).astype(float)
-        notes["offences after the as-of date (counted as new)"] = int((age < 0).sum())
-        decay = 0.5 ** (np.maximum(age, 0) / model.offending.half_life_days)
-        decay = decay * mine
-        raw["offences"] = np.bincount(off_codes[mine], minlength=n).astype(float)
-        raw["harm"] = np.bincount(off_codes, weights=harm_w * decay, minlength=n)
-        raw["frequency"] = np.bincount(off_codes, weights=decay, minlength=n)
-        notes["recency measured back from"] = str(ref)
-        sub = _normalised(
-            {"gravity": model.offending.gravity, "frequency": model.offending.frequency}, ["gravity", "frequency"]
-        )
-        present.append("offending")
-        for name, source in (("gravity", "harm"), ("frequency", "frequency")):
-            if sub[name] > 0:
-                columns.append(_Column("offending", name, sub[name]))
-                values.append(log_scale(raw[source], rankable))
-        timings["offending"] = time.perf_counter() - t
-
-    # Warning markers.
-    if nodes is not None and inputs.has_markers and node_codes is not None:
-        known = model.markers
-        unknown_markers: Counter[str] = Counter()
-        score = np.zeros(n)
-        marker_lists: list[list[str]] = [[] for _ in range(n)]
-        for code, marks in zip(node_codes, nodes["markers"], strict=True):
-            if protected[code]:
-                continue
-            keep = 1.0
-            for mark in marks:
-                label = normalise_label(mark)
-                if label in known:
-                    keep *= 1.0 - known[label]
-                else:
-                    unknown_markers[mark] += 1
-            score[code] = 1.0 - keep
-            marker_lists[code] = list(marks)
-        notes["markers not in the model (scored 0)"] = dict(unknown_markers.most_common())
-        present.append("markers")
-        columns.append(_Column("markers", "markers", 1.0))
-        values.append(score)
-        raw["markers"] = score
-        raw_markers = marker_lists
     else:
-        raw_markers = None
+        offending_and_markers()
+
+    for name, part in parts.items():
+        notes.update(part.notes)
+        raw.update(part.raw)
+        present.append(name)
+        for column, source in part.columns:
+            columns.append(column)
+            values.append(raw[source] if column.component == "markers" else log_scale(raw[source], rankable))
+        timings[name] = part.seconds
+    node_row: np.ndarray | None = None
+    if "markers" in parts and node_codes is not None:
+        node_row = np.full(n, -1, dtype=np.int64)
+        node_row[node_codes] = np.arange(len(node_codes))
 
     # Components computed elsewhere (database mode): 0..1 values by id.
-    index = pd.Index(ids)
     for name, given in (("intelligence", intelligence), ("ocg", ocg)):
         if given is None:
             continue
+        index = pd.Index(ids)
         vals = np.zeros(n)
         pos = index.get_indexer(pd.Index(list(given.keys())))
         vals[pos[pos >= 0]] = np.clip(np.asarray(list(given.values()), dtype=float)[pos >= 0], 0, 1)
@@ -243,22 +219,22 @@ def prioritise(
     score = features @ col_w
 
     # Who is listed: rankable people with a score above 0, best first; ties by id for a stable order.
+    t = time.perf_counter()
     listed_mask = rankable & (score > 0)
     zero = rankable & ~(score > 0)
     candidates = np.flatnonzero(listed_mask)
-    order = pd.DataFrame({"s": -score[candidates], "id": ids[candidates].astype(str)}).sort_values(
-        ["s", "id"], kind="stable"
-    )
-    ranked = candidates[order.index.to_numpy()]
-    shown = ranked[:top]
+    shown = _best(score, ids, candidates, top)
     notes["people"] = n
     notes["people with a score above 0"] = len(candidates)
     notes["people scoring 0, not listed (due a retention review)"] = int(zero.sum())
 
+    candidate_features = features[candidates]
+    timings["scoring and ranking"] = time.perf_counter() - t
+
     # Monte Carlo rank stability over the candidates only.
     t = time.perf_counter()
     p_top, intervals = _monte_carlo(
-        features[candidates].astype(np.float32),
+        candidate_features.astype(np.float32),
         columns,
         comp_w,
         used,
@@ -283,8 +259,9 @@ def prioritise(
         for key in ("degree", "betweenness", "pagerank", "brokerage", "offences", "harm", "markers"):
             if key in raw:
                 details[key] = round(float(raw[key][code]), 6)
-        if raw_markers is not None:
-            details["marker_list"] = raw_markers[code]
+        if node_row is not None and nodes is not None:
+            row = int(node_row[code])
+            details["marker_list"] = list(nodes["markers"].iloc[row]) if row >= 0 else []
         rows.append(
             {
                 "id": str(ids[code]),
@@ -309,7 +286,7 @@ def prioritise(
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }
     per_component = {
-        comp: features[candidates][:, [j for j, col in enumerate(columns) if col.component == comp]]
+        comp: candidate_features[:, [j for j, col in enumerate(columns) if col.component == comp]]
         @ np.array([col.weight for col in columns if col.component == comp])
         for comp in present
     }
@@ -320,6 +297,86 @@ def prioritise(
         zero_score_ids=[str(x) for x in ids[zero]],
         component_values=component_values,
     )
+
+
+@dataclass
+class _Part:
+    """A component worked out on its own: (column, raw measure it is scaled from) pairs, raw per-person values,
+    run-summary notes and seconds taken."""
+
+    columns: list[tuple[_Column, str]]
+    raw: dict[str, np.ndarray]
+    notes: dict[str, Any]
+    seconds: float
+
+
+def _offending(
+    offences: pd.DataFrame, off_codes: np.ndarray, protected: np.ndarray, model: PrioritisationModel, as_of: date | None
+) -> _Part:
+    """Gravity (harm index x recency decay) and frequency (recency-decayed count) per person."""
+    t = time.perf_counter()
+    n = len(protected)
+    notes: dict[str, Any] = {}
+    mine = ~protected[off_codes]
+    notes["offences of protected people ignored"] = int((~mine).sum())
+    lookup = model.harm_index.lookup()
+    # Work once per distinct offence type (in order of first appearance), then index by type.
+    type_codes, distinct_types = pd.factorize(offences["offence_type"], use_na_sentinel=False)
+    type_names = np.asarray(distinct_types, dtype=object)
+    harm = pd.Series([normalise_label(t) for t in type_names], dtype=object).map(lookup)
+    unknown = harm.isna().to_numpy()
+    per_type = np.bincount(type_codes, minlength=len(type_names))
+    notes["offence types not in the harm index (default weight used)"] = dict(
+        Counter({type_names[i]: int(per_type[i]) for i in np.flatnonzero(unknown)}).most_common()
+    )
+    harm_w = harm.fillna(model.harm_index.default_weight).to_numpy(dtype=float)[type_codes]
+    dates = offences["date"].to_numpy(dtype="datetime64[D]")
+    ref = np.datetime64(as_of, "D") if as_of is not None else dates.max()
+    age = (ref - dates).astype(float)
+    notes["offences after the as-of date (counted as new)"] = int((age < 0).sum())
+    decay = 0.5 ** (np.maximum(age, 0) / model.offending.half_life_days)
+    decay = decay * mine
+    raw = {
+        "offences": np.bincount(off_codes[mine], minlength=n).astype(float),
+        "harm": np.bincount(off_codes, weights=harm_w * decay, minlength=n),
+        "frequency": np.bincount(off_codes, weights=decay, minlength=n),
+    }
+    notes["recency measured back from"] = str(ref)
+    sub = _normalised(
+        {"gravity": model.offending.gravity, "frequency": model.offending.frequency}, ["gravity", "frequency"]
+    )
+    columns = [
+        (_Column("offending", name, sub[name]), source)
+        for name, source in (("gravity", "harm"), ("frequency", "frequency"))
+        if sub[name] > 0
+    ]
+    return _Part(columns, raw, notes, time.perf_counter() - t)
+
+
+def _markers(markers: pd.Series, node_codes: np.ndarray, protected: np.ndarray, model: PrioritisationModel) -> _Part:
+    """1 - prod(1 - weight) over each person's known markers, worked out once per distinct list of markers
+    (people who can be ranked only)."""
+    t = time.perf_counter()
+    known = model.markers
+    unknown_markers: Counter[str] = Counter()
+    score = np.zeros(len(protected))
+    mine = ~protected[node_codes]
+    lists = markers.to_numpy(dtype=object)[mine]
+    list_codes, distinct = pd.factorize(pd.Series([tuple(marks) for marks in lists], dtype=object))
+    people = np.bincount(list_codes, minlength=len(distinct))
+    list_score = np.zeros(len(distinct))
+    for i, marks in enumerate(distinct):
+        keep = 1.0
+        for mark in marks:
+            label = normalise_label(mark)
+            if label in known:
+                keep *= 1.0 - known[label]
+            else:
+                unknown_markers[mark] += int(people[i])
+        list_score[i] = 1.0 - keep
+    score[node_codes[mine]] = list_score[list_codes]
+    notes = {"markers not in the model (scored 0)": dict(unknown_markers.most_common())}
+    return _Part([(_Column("markers", "markers", 1.0), "markers")], {"markers": score}, notes, time.perf_counter() - t)
 
 
 def _monte_carlo(
@@ -350,6 +407,7 @@ def _monte_carlo(
     ranks = np.empty((draws, len(listed)), dtype=np.int32)
     slot = np.full(n, track + 1, dtype=np.int32)
     positions = np.arange(1, track + 1, dtype=np.int32)
+    by_column = np.ascontiguousarray(features.T)  # (draws x m) @ (m x people) is the fast way round
     done = 0
     while done < draws:
         b = min(chunk, draws - done)
@@ -365,17 +423,19 @@ def _monte_carlo(
                 within[pos] = 1.0
             weights[cols] = comp[g] * within
         weights32 = weights.astype(np.float32)
+        # scores: one row per draw, one column per person
         if settings.input_noise > 0:
-            scores = np.empty((n, b), dtype=np.float32)
+            rows = np.arange(n)
+            scores = np.empty((b, n), dtype=np.float32)
             for j in range(b):
                 noise = np.exp(settings.input_noise * rng.standard_normal((n, m), dtype=np.float32))
-                scores[:, j] = np.minimum(features * noise, 1.0) @ weights32[:, j]
+                scores[j] = np.minimum(features * noise, 1.0) @ weights32[:, j]
         else:
-            scores = features @ weights32
+            scores = weights32.T @ by_column
+            rows = _contenders(scores, track)
+            scores = scores[:, rows]
         for j in range(b):
-            col = -scores[:, j]
-            idx = np.argpartition(col, track - 1)[:track] if track < n else np.arange(n)
-            best = idx[np.argsort(col[idx], kind="stable")]
+            best = rows[_leading(-scores[j], track)]
             in_top[best[:top]] += 1
             slot[best] = positions
             ranks[done + j] = slot[listed]
@@ -386,3 +446,77 @@ def _monte_carlo(
     low = np.percentile(ranks, 5, axis=0, method="lower") if len(listed) else np.zeros(0)
     high = np.percentile(ranks, 95, axis=0, method="higher") if len(listed) else np.zeros(0)
     return p_top, (low, high)
+
+
+def _leading(keys: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k smallest keys, smallest first; equal keys in position order."""
+    if k >= len(keys):
+        return np.lexsort((np.arange(len(keys)), keys))
+    idx = np.argpartition(keys, k - 1)[:k]
+    edge = keys[idx].max()
+    inside = np.flatnonzero(keys < edge)
+    idx = np.concatenate([inside, np.flatnonzero(keys == edge)[: k - len(inside)]])
+    return idx[np.lexsort((idx, keys[idx]))]
+
+
+def _contenders(scores: np.ndarray, track: int) -> np.ndarray:
+    """People (ascending) who can be among the ``track`` best in some draw of a chunk (scores: draws x people).
+
+    Every draw's track-th best score is at least the track-th best of the rows' worst scores over the chunk,
+    so a row whose best score is below that is in no draw's top ``track``: ranking only the others gives the
+    same ranks as ranking every row, and is much cheaper (a few per cent of the rows are left).
+    """
+    n = scores.shape[1]
+    if track >= n:
+        return np.arange(n)
+    worst = scores.min(axis=0)
+    floor = np.partition(worst, n - track)[n - track]
+    return np.flatnonzero(scores.max(axis=0) >= floor)
+
+
+def _best(score: np.ndarray, ids: np.ndarray, candidates: np.ndarray, top: int) -> np.ndarray:
+    """The ``top`` candidates by score, ties by id (as text): only those tied with the last place are sorted."""
+    values = score[candidates]
+    pool = np.arange(len(candidates))
+    if len(candidates) > top:
+        last = -np.partition(-values, top - 1)[top - 1]
+        pool = np.flatnonzero(values >= last)
+    order = pd.DataFrame({"s": -values[pool], "id": ids[candidates[pool]].astype(str)}).sort_values(
+        ["s", "id"], kind="stable"
+    )
+    return candidates[pool[order.index.to_numpy()]][:top]
+
+
+def _node_codes(parts: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..n-1 for the ids of ``parts`` taken one after another, in order of first appearance (as
+    ``pd.factorize`` of their concatenation), and the n ids as an object array.
+
+    Hashing some 20 million ids is costly at national scale, so pyarrow columns (as read from files) are cut
+    into one run of rows per core, encoded side by side in threads (pyarrow lets go of the GIL while it
+    hashes); the runs' dictionaries, each in order of first appearance, are then encoded once more one
+    after another, which numbers every id by its first appearance overall.
+    """
+    arrow = all(isinstance(getattr(p, "array", None), pd.arrays.ArrowStringArray) for p in parts)
+    if not arrow or any(p.isna().any() for p in parts):
+        codes, ids = pd.factorize(pd.concat(parts, ignore_index=True))
+        return codes, np.asarray(ids, dtype=object)
+    chunks = [c.cast(pa.large_string()) for p in parts for c in pa.chunked_array(p.array.__arrow_array__()).chunks]
+    every = pa.chunked_array(chunks, type=pa.large_string())
+    total = len(every)
+    if total == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object)
+    runs = max(1, min(cpus(), total // ID_RUN_MIN))
+    bounds = [total * i // runs for i in range(runs + 1)]
+    pieces = [every.slice(a, b - a) for a, b in itertools.pairwise(bounds)]
+    with ThreadPoolExecutor(max_workers=runs) as pool:
+        encoded = list(pool.map(lambda piece: pc.dictionary_encode(piece.combine_chunks()), pieces))
+    if runs == 1:
+        merged, overall = encoded[0], np.arange(len(encoded[0].dictionary))
+    else:
+        merged = pc.dictionary_encode(pa.chunked_array([e.dictionary for e in encoded]).combine_chunks())
+        overall = merged.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    codes, at = [], 0
+    for e in encoded:
+        codes.append(overall[at : at + len(e.dictionary)][e.indices.to_numpy(zero_copy_only=False)])
+        at += len(e.dictionary)
+    return np.concatenate(codes), merged.dictionary.to_numpy(zero_copy_only=False)
