@@ -138,8 +138,9 @@ def signed_in(client: Client) -> Callable[[User], Client]:
 
 @pytest.fixture(autouse=True)
 def import_dir(tmp_path: Any, settings: Any) -> Any:
-    """Uploaded files and rejects files go to the test's own folder."""
+    """Uploaded files, rejects files and local profiles go to the test's own folder."""
     settings.SOCHUB_IMPORT_DIR = tmp_path / "imports"
+    settings.SOCHUB_PROFILES_DIR = tmp_path / "profiles"
     return settings.SOCHUB_IMPORT_DIR
 
 

@@ -565,6 +565,58 @@ def _prioritise_database(args: argparse.Namespace) -> None:
     _print_summary(run.summary)
 
 
+def _named_file(text: str) -> tuple[str, str]:
+    name, sep, path = text.partition("=")
+    if not sep or not name.strip() or not path.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=FILE (for example schools=schools.csv), not {text!r}")
+    return name.strip().lower(), path.strip()
+
+
+def cmd_profile(args: argparse.Namespace) -> None:
+    """Build a SOC local profile from files into a folder: report, tables and maps (no database data)."""
+    from sochub.engine.hotspots import DataError
+    from sochub.engine.hotspots.profile import ProfileInputs, build_profile
+    from sochub.profiles.building import write_all
+
+    names = [name for name, _ in args.points]
+    if len(set(names)) != len(names):
+        _fail("each --points NAME must be different")
+    inputs = ProfileInputs(
+        crimes=args.crimes,
+        outcomes=args.outcomes,
+        imd=args.imd,
+        lsoa_lookup=args.lsoa_lookup,
+        population=args.population,
+        boundaries=args.boundaries,
+        points=dict(args.points),
+        area_name=args.area_name or "",
+        areas=args.areas,
+        resolution=args.resolution,
+        permutations=args.permutations,
+        seed=args.seed,
+    )
+    out = Path(args.out)
+    try:
+        with progress_bar() as update:
+            result = build_profile(inputs, progress=update)
+            update("Writing the report, tables and maps", 0, 1)
+            written = write_all(result, out, marking=args.marking, partners=args.partner)
+            update("Writing the report, tables and maps", 1, 1)
+    except DataError as exc:
+        _fail(str(exc))
+    for line in result.crimes.accounting.summary():
+        print(line, file=sys.stderr)
+    classes = result.on_count.counts()
+    hot = sum(v for k, v in classes.items() if k.startswith("hot"))
+    print(
+        f"{result.grid.n:,} areas, {hot:,} hot spots, {result.concerns.height:,} areas of concern, "
+        f"{len(result.findings)} findings ({result.period})",
+        file=sys.stderr,
+    )
+    for name in sorted(written):
+        print(written[name])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sochub", description="SOC Hub: serious and organised crime partnership platform"
@@ -690,6 +742,67 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", help="database mode: the user whose view is ranked")
     p.add_argument("--purpose", default="", help="database mode: why the ranking is run (audited)")
     p.set_defaults(func=cmd_prioritise, needs_django=False)
+
+    p = sub.add_parser(
+        "profile",
+        help="SOC local profiles",
+        description="Build a SOC local profile from police.uk files and partners' layers into a folder.",
+    )
+    psub = p.add_subparsers(dest="profile_command", required=True)
+    b = psub.add_parser(
+        "build",
+        help="hot spots, areas of concern, maps and the report from files",
+        description="Writes DIR/report.html, DIR/report.pdf, DIR/hotspots.csv (one row per area, zeros "
+        "included), DIR/areas_of_concern.csv, areas.csv, trends.csv, rows_left_out.csv and the maps and charts as "
+        "PNG; prints their paths. Rows without coordinates, outside the area or malformed are counted and listed "
+        "in rows_left_out.csv. Bad files exit 2 naming the file, row and column.",
+    )
+    b.add_argument(
+        "--crimes",
+        nargs="+",
+        required=True,
+        metavar="PATH",
+        help="police.uk street-level files: CSVs, folders of monthly folders, or zips",
+    )
+    b.add_argument("--outcomes", action="store_true", help="also join the *-outcomes.csv files found with them")
+    b.add_argument("--imd", metavar="FILE", help="English IMD by LSOA (2019: 2011 codes; 2025: 2021 codes)")
+    b.add_argument("--lsoa-lookup", metavar="FILE", help="ONS LSOA 2011 to 2021 lookup, when the codes differ")
+    b.add_argument("--population", metavar="FILE", help="population by LSOA, for rates per 1,000 residents")
+    b.add_argument(
+        "--boundaries",
+        metavar="FILE",
+        help="LSOA boundaries (GeoJSON): sets the study area; rows outside it are counted",
+    )
+    b.add_argument(
+        "--points",
+        nargs="+",
+        type=_named_file,
+        default=[],
+        metavar="NAME=FILE",
+        help="point layers (latitude/longitude or easting/northing), e.g. schools=schools.csv; "
+        "a layer named 'ocg addresses' counts as the OCG footprint",
+    )
+    b.add_argument("--area-name", metavar="NAME", help="the area's name, for the report")
+    b.add_argument("--partner", action="append", default=[], metavar="AGENCY", help="a contributing partner")
+    b.add_argument("--areas", choices=["h3", "lsoa"], default="h3", help="H3 hexagons (default) or LSOAs")
+    b.add_argument(
+        "--resolution",
+        type=int,
+        choices=range(5, 11),
+        default=8,
+        metavar="5-10",
+        help="H3 resolution (default 8: hexagons of about 0.74 km²)",
+    )
+    b.add_argument("--permutations", type=_count, default=999, help="Gi* permutations (default 999; 0: analytic)")
+    b.add_argument("--seed", type=int, default=20260101, help="permutation seed (default 20260101)")
+    b.add_argument(
+        "--marking",
+        choices=["OFFICIAL", "OFFICIAL-SENSITIVE"],
+        default="OFFICIAL-SENSITIVE",
+        help="classification marking printed on every page (default OFFICIAL-SENSITIVE)",
+    )
+    b.add_argument("--out", required=True, metavar="DIR", help="folder for the report, tables and maps")
+    b.set_defaults(func=cmd_profile)
 
     p = sub.add_parser("audit", help="the audit log")
     asub = p.add_subparsers(dest="audit_command", required=True)

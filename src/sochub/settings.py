@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sochub.jobs",
     "sochub.linkage",
     "sochub.risk",
+    "sochub.profiles",
     "sochub.web",
 ]
 
@@ -209,6 +210,7 @@ for _prefix, _path in [
     ("moj", NODE_MODULES / "@ministryofjustice/frontend/moj"),
     ("htmx", NODE_MODULES / "htmx.org/dist"),
     ("cytoscape", NODE_MODULES / "cytoscape/dist"),
+    ("leaflet", NODE_MODULES / "leaflet/dist"),
 ]:
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path) if _prefix else _path)  # type: ignore[arg-type]
@@ -243,6 +245,12 @@ LOGGING = {
 
 # Imports and record linkage ------------------------------------------------------------------
 SOCHUB_IMPORT_DIR = Path(os.environ.get("SOCHUB_IMPORT_DIR", VAR_DIR / "imports"))
+# Local profiles: uploaded layers and each build's report, tables and maps.
+SOCHUB_PROFILES_DIR = Path(os.environ.get("SOCHUB_PROFILES_DIR", VAR_DIR / "profiles"))
+# Background map tiles for the profile map (none by default: nothing leaves the network). An XYZ URL such as
+# https://tiles.example.gov.uk/{z}/{x}/{y}.png; its origin is added to the map page's img-src.
+SOCHUB_MAP_TILE_URL = os.environ.get("SOCHUB_MAP_TILE_URL", "")
+SOCHUB_MAP_TILE_ATTRIBUTION = os.environ.get("SOCHUB_MAP_TILE_ATTRIBUTION", "")
 SOCHUB_IMPORT_MAX_BYTES = int(os.environ.get("SOCHUB_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 # Pairs at or above the link probability are linked; between review and link they wait for an analyst.
 SOCHUB_LINK_THRESHOLD = float(os.environ.get("SOCHUB_LINK_THRESHOLD", "0.95"))

@@ -142,6 +142,86 @@ class DemoSummary:
 # Reference data ----------------------------------------------------------------------------
 
 
+# Approximate town centres (WGS84) so demo premises can be mapped; each premises is scattered within a few km.
+_TOWN_CENTRES: dict[str, tuple[float, float]] = {
+    "Aberystwyth": (52.415, -4.083),
+    "Ammanford": (51.793, -3.988),
+    "Bath": (51.381, -2.359),
+    "Birkenhead": (53.393, -3.014),
+    "Bishop Auckland": (54.664, -1.677),
+    "Blackburn": (53.748, -2.482),
+    "Blackpool": (53.817, -3.036),
+    "Bolton": (53.578, -2.429),
+    "Bootle": (53.446, -2.991),
+    "Bradford": (53.795, -1.759),
+    "Bridgend": (51.504, -3.577),
+    "Bridgwater": (51.128, -3.003),
+    "Bristol": (51.454, -2.588),
+    "Burnley": (53.789, -2.24),
+    "Bury": (53.593, -2.297),
+    "Cardiff": (51.481, -3.179),
+    "Carmarthen": (51.857, -4.312),
+    "Chester-le-Street": (54.858, -1.574),
+    "Consett": (54.854, -1.832),
+    "Coventry": (52.407, -1.51),
+    "Croydon": (51.372, -0.101),
+    "Darlington": (54.524, -1.553),
+    "Dewsbury": (53.691, -1.633),
+    "Dudley": (52.512, -2.081),
+    "Durham": (54.776, -1.575),
+    "Enfield": (51.652, -0.081),
+    "Halifax": (53.721, -1.865),
+    "Haverfordwest": (51.801, -4.969),
+    "Huddersfield": (53.645, -1.785),
+    "Ilford": (51.559, 0.082),
+    "Lancaster": (54.047, -2.801),
+    "Leeds": (53.8, -1.549),
+    "Liverpool": (53.408, -2.991),
+    "Llandrindod Wells": (52.242, -3.379),
+    "Llanelli": (51.681, -4.162),
+    "London": (51.507, -0.128),
+    "Manchester": (53.48, -2.243),
+    "Merthyr Tydfil": (51.748, -3.378),
+    "Morecambe": (54.07, -2.865),
+    "Neath": (51.663, -3.806),
+    "Newtown": (52.513, -3.313),
+    "Oldham": (53.541, -2.111),
+    "Peterlee": (54.76, -1.336),
+    "Pontypridd": (51.602, -3.342),
+    "Port Talbot": (51.592, -3.78),
+    "Preston": (53.763, -2.703),
+    "Rochdale": (53.616, -2.155),
+    "Romford": (51.575, 0.183),
+    "Salford": (53.488, -2.29),
+    "Solihull": (52.412, -1.778),
+    "Southport": (53.645, -3.01),
+    "St Helens": (53.454, -2.737),
+    "Stanley": (54.867, -1.697),
+    "Stockport": (53.411, -2.158),
+    "Swansea": (51.621, -3.944),
+    "Taunton": (51.015, -3.106),
+    "Wakefield": (53.683, -1.499),
+    "Wallasey": (53.423, -3.065),
+    "Walsall": (52.586, -1.982),
+    "West Bromwich": (52.519, -1.995),
+    "Weston-super-Mare": (51.346, -2.977),
+    "Wigan": (53.545, -2.632),
+    "Wolverhampton": (52.587, -2.129),
+}
+
+
+def _coordinates(town: str, index: int) -> dict[str, float]:
+    """Demo premises coordinates, from their own generator so the rest of the demo world is unchanged."""
+    centre = _TOWN_CENTRES.get(town)
+    if centre is None:
+        return {}
+    rng = random.Random(f"{town}-{index}")
+    return {
+        "latitude": round(centre[0] + rng.gauss(0, 0.012), 6),
+        "longitude": round(centre[1] + rng.gauss(0, 0.02), 6),
+    }
+
+
 @dataclass(frozen=True)
 class _Area:
     town: str
@@ -1763,6 +1843,7 @@ class _World:
                         postcode=_postcode(address.postcode),
                         kind=kind,
                         agency=ocg.agency,
+                        **_coordinates(address.town, len(premises)),
                     )
                 )
                 to_ocgs.append((index, ocg_index))
@@ -1781,6 +1862,7 @@ class _World:
                         postcode=_postcode(address.postcode),
                         kind=kind,
                         agency=holding.agency,
+                        **_coordinates(address.town, len(premises)),
                     )
                 )
                 to_plans.append((index, plan_index))

@@ -273,6 +273,9 @@ class Premises(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     nominals = models.ManyToManyField(Nominal, blank=True, related_name="premises")
     ocgs = models.ManyToManyField(OCG, blank=True, related_name="premises")
+    # WGS84, when geocoded (maps and local profiles use them; premises without them are counted, not placed)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "premises"

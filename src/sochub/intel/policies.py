@@ -24,6 +24,7 @@ from .models import (
     NominalFact,
     OCGMembership,
     Offence,
+    Premises,
     Share,
 )
 
@@ -122,6 +123,16 @@ def visible_associations(user: User, qs: QuerySet[Association]) -> QuerySet[Asso
         | shared_nominal_exists(user, "nominal_a_id")
         | shared_nominal_exists(user, "nominal_b_id")
     ).filter(nominal_a__in=visible_nominals(user), nominal_b__in=visible_nominals(user))
+
+
+def visible_premises(user: User, qs: QuerySet[Premises] | None = None) -> QuerySet[Premises]:
+    """Premises recorded by the user's agency, or by an agency whose facts about a linked nominal the user
+    sees (the rule the nominal page applies)."""
+    qs = Premises.objects.all() if qs is None else qs
+    if not user.works_with_intel:
+        return qs.none()
+    seen = Exists(visible_facts(user).filter(nominal__premises=OuterRef("pk"), agency_id=OuterRef("agency_id")))
+    return qs.filter(Q(agency_id=user.agency_id) | seen)
 
 
 # Onward sharing -----------------------------------------------------------------------------

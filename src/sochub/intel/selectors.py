@@ -577,3 +577,30 @@ def ocg_network(*, user: User, ocg: OCG, associates: bool = True, max_nodes: int
         truncated=truncated or more,
         classification=ocg.classification,
     )
+
+
+@dataclass(frozen=True)
+class OcgAddresses:
+    """Premises of OCGs and of their current members that the user may see, for maps and local profiles."""
+
+    premises_ids: list[int]
+    latitude: list[float]
+    longitude: list[float]
+    without_coordinates: int
+
+
+def ocg_addresses(*, user: User) -> OcgAddresses:
+    """Premises linked to a visible OCG, or to a visible nominal who is a current member of one."""
+    ocgs = policies.visible_ocgs(user)
+    members = policies.visible_memberships(user, OCGMembership.objects.filter(date_to__isnull=True)).values(
+        "nominal_id"
+    )
+    linked = policies.visible_premises(user).filter(Q(ocgs__in=ocgs) | Q(nominals__in=members)).distinct()
+    rows = list(linked.order_by("pk").values_list("pk", "latitude", "longitude"))
+    placed = [(pk, lat, lon) for pk, lat, lon in rows if lat is not None and lon is not None]
+    return OcgAddresses(
+        premises_ids=[pk for pk, _, _ in placed],
+        latitude=[lat for _, lat, _ in placed],
+        longitude=[lon for _, _, lon in placed],
+        without_coordinates=len(rows) - len(placed),
+    )

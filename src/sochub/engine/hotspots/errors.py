@@ -69,5 +69,7 @@ class Accounting:
         """Plain-English lines for a run log or report."""
         lines = [f"{self.rows_read:,} rows read from {len(self.files)} file(s); {self.rows_kept:,} used"]
         lines += [f"{count:,} left out: {reason}" for reason, count in self.excluded.items()]
-        lines += [f"{count:,} {what}" for what, count in self.notes.items()]
+        lines += [
+            f"{count:,} {what.replace('rows', 'row', 1) if count == 1 else what}" for what, count in self.notes.items()
+        ]
         return lines + self.messages

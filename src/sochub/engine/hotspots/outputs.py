@@ -51,6 +51,12 @@ def write_tables(result: ProfileResult, out: Path) -> list[Path]:
     return written
 
 
+def file_label(path: str) -> str:
+    """A file as users see it: its name, or zip name and member; never the folders it sits in on a server."""
+    archive, sep, member = path.partition("!")
+    return f"{Path(archive).name}!{member}" if sep else Path(path).name
+
+
 def rows_left_out(result: ProfileResult) -> pl.DataFrame:
     """One row per reason with its count (``rows``), then the example rows the reader kept, each with its
     file, row number and values, so they can be fixed and the profile re-run."""
@@ -218,7 +224,7 @@ def summary(result: ProfileResult) -> dict[str, Any]:
             "used": accounting.rows_kept,
             "left_out": accounting.excluded,
             "notes": accounting.notes,
-            "lines": accounting.summary(),
+            "lines": [_without_folders(line, result) for line in accounting.summary()],
         },
         "classes": {
             "counts": result.on_count.counts(),
@@ -230,8 +236,8 @@ def summary(result: ProfileResult) -> dict[str, Any]:
         "categories": result.categories.to_dicts(),
         "concerns": result.concerns.head(50).to_dicts(),
         "findings": [asdict(f) for f in result.findings],
-        "sources": [asdict(s) for s in result.sources],
-        "notes": result.notes,
+        "sources": [{**asdict(s), "files": [file_label(f) for f in s.files]} for s in result.sources],
+        "notes": [_without_folders(note, result) for note in result.notes],
         "timings": result.timings,
         "bounds": study_bounds(result),
         "point_layers": {n: len(p.lat) for n, p in result.point_layers.items()},
@@ -241,6 +247,13 @@ def summary(result: ProfileResult) -> dict[str, Any]:
             "concern": f"{result.concern_reference.name} {result.concern_reference.version}",
         },
     }
+
+
+def _without_folders(text: str, result: ProfileResult) -> str:
+    for source in result.sources:
+        for path in source.files:
+            text = text.replace(path, file_label(path))
+    return text
 
 
 def write_map_data(result: ProfileResult, out: Path) -> list[Path]:

@@ -294,7 +294,10 @@ def _trends(
     )
     first = totals.months[0] if totals.months else None
     last = totals.months[-1] if totals.months else None
-    weight = {t: harm.weight_of(t) or harm.unrecognised_weight for t in types["crime_type"].to_list()}
+    weight = {}
+    for crime_type in types["crime_type"].to_list():
+        known = harm.weight_of(crime_type)
+        weight[crime_type] = harm.unrecognised_weight if known is None else known
     categories = (
         trends.group_by("crime_type")
         .agg(

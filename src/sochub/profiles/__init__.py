@@ -1,0 +1,1 @@
+"""SOC local profiles: data layers, profile builds, findings and the 4P action plan."""
