@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import mimetypes
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,7 +27,7 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from sochub.engine.hotspots.outputs import FIGURES
+from sochub.engine.hotspots.outputs import FIGURES, file_label, without_paths
 from sochub.engine.hotspots.profile import Finding, ProfileResult, ocg_layers
 
 TEMPLATE = "profiles/report.html"
@@ -70,9 +69,6 @@ _HOT_CLASS_COLUMNS = {
     "harm": "hotspot_class_harm",
     "SOC-related crime": "hotspot_class_soc",
 }
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/;,()'\"]+/)+([^\s/;,()'\"]+)")
-
-
 @dataclass(frozen=True)
 class PlanAction:
     """An action of the 4P plan as the report shows it. ``finding`` is the finding's key (its title is
@@ -99,18 +95,6 @@ def css_string(text: str) -> Markup:
     # stays a space).
     out = "".join(c if (c.isascii() and (c.isalnum() or c == " ")) else f"\\{ord(c):x} " for c in str(text))
     return Markup(f'"{out}"')  # noqa: S704 (only [A-Za-z0-9 \\] can appear)
-
-
-def file_label(name: str) -> str:
-    """A file's base name only (no server path); for a zip member ``archive.zip!dir/file.csv``, both
-    base names (``archive.zip: file.csv``)."""
-    parts = [re.split(r"[\\/]", part)[-1] for part in str(name).split("!")]
-    return ": ".join(p for p in parts if p) or str(name)
-
-
-def without_paths(text: str) -> str:
-    """Absolute server paths in a note replaced by the file's base name."""
-    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), str(text))
 
 
 def _n(value: Any) -> str:

@@ -7,6 +7,7 @@ the web job give the same report.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,19 @@ def write_tables(result: ProfileResult, out: Path) -> list[Path]:
     return written
 
 
-def file_label(path: str) -> str:
-    """A file as users see it: its name, or zip name and member; never the folders it sits in on a server."""
-    archive, sep, member = path.partition("!")
-    return f"{Path(archive).name}!{member}" if sep else Path(path).name
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/;,()'\"]+/)+([^\s/;,()'\"]+)")
+
+
+def file_label(name: str) -> str:
+    """A file's base name only (no server path); for a zip member ``archive.zip!dir/file.csv``, both
+    base names (``archive.zip: file.csv``)."""
+    parts = [re.split(r"[\\/]", part)[-1] for part in str(name).split("!")]
+    return ": ".join(p for p in parts if p) or str(name)
+
+
+def without_paths(text: str) -> str:
+    """Absolute server paths in a note replaced by the file's base name."""
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), str(text))
 
 
 def rows_left_out(result: ProfileResult) -> pl.DataFrame:
@@ -224,7 +234,7 @@ def summary(result: ProfileResult) -> dict[str, Any]:
             "used": accounting.rows_kept,
             "left_out": accounting.excluded,
             "notes": accounting.notes,
-            "lines": [_without_folders(line, result) for line in accounting.summary()],
+            "lines": [without_paths(line) for line in accounting.summary()],
         },
         "classes": {
             "counts": result.on_count.counts(),
@@ -237,7 +247,7 @@ def summary(result: ProfileResult) -> dict[str, Any]:
         "concerns": result.concerns.head(50).to_dicts(),
         "findings": [asdict(f) for f in result.findings],
         "sources": [{**asdict(s), "files": [file_label(f) for f in s.files]} for s in result.sources],
-        "notes": [_without_folders(note, result) for note in result.notes],
+        "notes": [without_paths(note) for note in result.notes],
         "timings": result.timings,
         "bounds": study_bounds(result),
         "point_layers": {n: len(p.lat) for n, p in result.point_layers.items()},
@@ -247,13 +257,6 @@ def summary(result: ProfileResult) -> dict[str, Any]:
             "concern": f"{result.concern_reference.name} {result.concern_reference.version}",
         },
     }
-
-
-def _without_folders(text: str, result: ProfileResult) -> str:
-    for source in result.sources:
-        for path in source.files:
-            text = text.replace(path, file_label(path))
-    return text
 
 
 def write_map_data(result: ProfileResult, out: Path) -> list[Path]:
