@@ -128,6 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from sochub.linkage.resolution import resolution_run
     from sochub.linkage.services import source_records_adopt
     from sochub.partners.models import User
+    from sochub.profiles.demo import build_demo_profile
     from sochub.risk import prioritisation
     from sochub.risk.demo import build_demo_assessments
 
@@ -162,12 +163,18 @@ def cmd_demo(args: argparse.Namespace) -> None:
             counts["nominals on GMP's first priority list"] = priority.entries.filter(rank__lte=priority.top).count()
         except prioritisation.NothingToRank:  # a tiny world can leave GMP with nothing to rank
             counts["nominals on GMP's first priority list"] = 0
-    practice = settings.VAR_DIR / "demo-files"
+        practice = settings.VAR_DIR / "demo-files"
+        update("Building the demo local profile", 0, 1)
+        counts.update(build_demo_profile(seed=args.seed, files=practice))
+        update("Building the demo local profile", 1, 1)
     write_practice_files(practice)
     print("Demo world built:")
     for key, value in counts.items():
         print(f"  {key.replace('_', ' ')}: {value:,}")
     print(f"\nFiles to practise importing (GMP's has three rows to fix): {practice}")
+    print(
+        f"A new month of crime files to practise refreshing GMP's local profile: {practice}/policeuk-greater-manchester"
+    )
     print("\nSign in as any of these users:")
     for username, agency, roles in summary.users:
         print(f"  {username:<20} {agency}  ({', '.join(roles)})")

@@ -143,7 +143,7 @@ class DemoSummary:
 
 
 # Approximate town centres (WGS84) so demo premises can be mapped; each premises is scattered within a few km.
-_TOWN_CENTRES: dict[str, tuple[float, float]] = {
+TOWN_CENTRES: dict[str, tuple[float, float]] = {
     "Aberystwyth": (52.415, -4.083),
     "Ammanford": (51.793, -3.988),
     "Bath": (51.381, -2.359),
@@ -212,7 +212,7 @@ _TOWN_CENTRES: dict[str, tuple[float, float]] = {
 
 def _coordinates(town: str, index: int) -> dict[str, float]:
     """Demo premises coordinates, from their own generator so the rest of the demo world is unchanged."""
-    centre = _TOWN_CENTRES.get(town)
+    centre = TOWN_CENTRES.get(town)
     if centre is None:
         return {}
     rng = random.Random(f"{town}-{index}")
