@@ -17,21 +17,7 @@ from sochub.profiles import building, policies, selectors, services
 from sochub.profiles.models import ActionStatus, BuildStatus, Finding, LayerKind, Profile, ProfileBuild
 from tests.engine.hotspots.police import HEADER, row, write_street
 from tests.helpers import act
-
-
-def _month_file(tmp_path: Path, month: str, drugs: int = 60, seed: int = 1) -> Path:
-    """A month of generated crimes around Durham with a tight cluster of drugs offences."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    rows = []
-    for k in range(250):
-        lat, lon = 54.77 + rng.normal(0, 0.03), -1.57 + rng.normal(0, 0.05)
-        rows.append(row(f"b{month}{k}", month, f"{lon:.6f}", f"{lat:.6f}", "E01020001", "Burglary"))
-    for k in range(drugs):
-        lat, lon = 54.776 + rng.normal(0, 0.002), -1.575 + rng.normal(0, 0.003)
-        rows.append(row(f"d{month}{k}", month, f"{lon:.6f}", f"{lat:.6f}", "E01020001", "Drugs"))
-    return write_street(tmp_path / month / f"{month}-durham-street.csv", rows)
+from tests.profiles.files import month_file
 
 
 def _upload(actor_user: User, profile: Profile, kind: str, path: Path, name: str = "") -> Any:
@@ -101,7 +87,7 @@ def test_bad_crime_rows_are_set_aside_and_bad_files_refused(profile: Profile, an
 def test_build_refresh_keeps_actions_tied_to_findings(
     profile: Profile, analyst: User, agencies: dict[str, Agency], tmp_path: Path, make_user: Callable[..., User]
 ) -> None:
-    _upload(analyst, profile, LayerKind.CRIMES, _month_file(tmp_path, "2021-01"))
+    _upload(analyst, profile, LayerKind.CRIMES, month_file(tmp_path, "2021-01"))
     first = _build(analyst, profile)
     assert first.status == BuildStatus.DONE
     assert first.summary["rows"]["read"] == 310
@@ -138,7 +124,7 @@ def test_build_refresh_keeps_actions_tied_to_findings(
     assert not actions[1].overdue
 
     # A new month arrives: upload it and refresh; the same area is found again and keeps its actions.
-    _upload(analyst, profile, LayerKind.CRIMES, _month_file(tmp_path, "2021-02", seed=2))
+    _upload(analyst, profile, LayerKind.CRIMES, month_file(tmp_path, "2021-02", seed=2))
     second = _build(analyst, profile)
     assert second.summary["rows"]["read"] == 620
     assert second.summary["period"] == "January 2021 to February 2021"
@@ -154,7 +140,7 @@ def test_build_refresh_keeps_actions_tied_to_findings(
 def test_actions_need_a_finding_an_allowed_owner_and_a_due_date(
     profile: Profile, analyst: User, agencies: dict[str, Agency], tmp_path: Path
 ) -> None:
-    _upload(analyst, profile, LayerKind.CRIMES, _month_file(tmp_path, "2021-01"))
+    _upload(analyst, profile, LayerKind.CRIMES, month_file(tmp_path, "2021-01"))
     _build(analyst, profile)
     with pytest.raises(ValidationError) as error:
         services.action_create(
@@ -195,7 +181,7 @@ def test_ocg_addresses_come_from_what_the_builder_may_see(
         longitude=-1.5752,
     )
     theirs.ocgs.add(other_ocg)
-    _upload(analyst, profile, LayerKind.CRIMES, _month_file(tmp_path, "2021-01"))
+    _upload(analyst, profile, LayerKind.CRIMES, month_file(tmp_path, "2021-01"))
     build = _build(analyst, profile)
     assert build.summary["point_layers"] == {"ocg addresses": 1}  # Merseyside's premises are not visible
     used = [layer for layer in build.layers if layer["kind"] == "ocg addresses"]

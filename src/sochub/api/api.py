@@ -21,6 +21,8 @@ from sochub.intel import selectors, services
 from sochub.intel.models import FactKind
 from sochub.partners.models import Agency, ApiToken
 from sochub.partners.services import token_authenticate
+from sochub.profiles import selectors as profile_selectors
+from sochub.profiles.models import Profile
 from sochub.risk import selectors as risk_selectors
 
 
@@ -325,4 +327,140 @@ def priorities(request: HttpRequest, run: int | None = None) -> dict[str, Any]:
             }
             for i in listed
         ],
+    }
+
+
+class ProfileBuildOut(Schema):
+    id: int
+    finished_at: str
+    period: str
+    areas: int
+    rows_read: int
+    rows_used: int
+    rows_left_out: dict[str, int]
+    hot_spots: dict[str, dict[str, int]]
+
+
+class ProfileItem(Schema):
+    id: int
+    name: str
+    area_name: str
+    agency: str
+    marking: str
+    latest_build: ProfileBuildOut | None
+    refresh_due: date | None
+    refresh_overdue: bool
+    overdue_actions: int
+
+
+class FindingOut(Schema):
+    key: str
+    kind: str
+    title: str
+    detail: str
+    strand: str
+    area_id: str
+    current: bool
+    actions: int
+
+
+class ActionOut(Schema):
+    id: int
+    strand: str
+    title: str
+    owner_agency: str
+    lead: str
+    due: date
+    status: str
+    overdue: bool
+    findings: list[str]
+    latest_progress: str
+
+
+class ProfileDetail(ProfileItem):
+    findings: list[FindingOut]
+    actions: list[ActionOut]
+    areas_of_concern: list[dict[str, Any]]
+
+
+def _profile_item(profile: Profile) -> dict[str, Any]:
+    build = profile_selectors.latest_build(profile)
+    summary = build.summary if build else {}
+    return {
+        "id": profile.pk,
+        "name": profile.name,
+        "area_name": profile.area_name,
+        "agency": profile.agency.name,
+        "marking": profile.marking,
+        "latest_build": None
+        if build is None or build.finished_at is None
+        else {
+            "id": build.pk,
+            "finished_at": build.finished_at.isoformat(),
+            "period": summary.get("period", ""),
+            "areas": summary.get("grid", {}).get("areas", 0),
+            "rows_read": summary.get("rows", {}).get("read", 0),
+            "rows_used": summary.get("rows", {}).get("used", 0),
+            "rows_left_out": summary.get("rows", {}).get("left_out", {}),
+            "hot_spots": summary.get("classes", {}),
+        },
+        "refresh_due": profile.refresh_due,
+        "refresh_overdue": profile.refresh_overdue,
+        "overdue_actions": profile_selectors.overdue_actions(profile),
+    }
+
+
+@api.get("/profiles", response=list[ProfileItem], tags=["local profiles"])
+def profiles(request: HttpRequest) -> list[dict[str, Any]]:
+    """SOC local profiles the caller's agency owns or is a partner in (and whose marking they are vetted for)."""
+    actor = _actor(request)
+    return [_profile_item(p) for p in profile_selectors.profile_list(user=actor.user)]
+
+
+@api.get("/profiles/{profile_id}", response=ProfileDetail, tags=["local profiles"])
+def profile_detail(request: HttpRequest, profile_id: int) -> dict[str, Any]:
+    """A profile's latest build, its findings, its 4P action plan and its ranked areas of concern."""
+    actor = _actor(request)
+    profile = profile_selectors.profile_get(user=actor.user, profile_id=profile_id)
+    if profile is None:
+        raise HttpError(404, "Not found")
+    audit.record(
+        actor=actor,
+        operation=Operation.CONSULTATION,
+        object_type="profile",
+        object_ids=[profile.pk],
+        detail={"view": "api profile"},
+    )
+    build = profile_selectors.latest_build(profile)
+    return {
+        **_profile_item(profile),
+        "findings": [
+            {
+                "key": row.finding.key,
+                "kind": row.finding.kind,
+                "title": row.finding.title,
+                "detail": row.finding.detail,
+                "strand": row.finding.strand,
+                "area_id": row.finding.area_id,
+                "current": row.current,
+                "actions": row.actions,
+            }
+            for row in profile_selectors.findings(profile)
+        ],
+        "actions": [
+            {
+                "id": a.pk,
+                "strand": a.strand,
+                "title": a.title,
+                "owner_agency": a.owner_agency.name,
+                "lead": a.lead,
+                "due": a.due,
+                "status": a.status,
+                "overdue": a.overdue,
+                "findings": [f.key for f in a.findings.all()],
+                "latest_progress": next((u.note for u in reversed(a.updates.all())), ""),
+            }
+            for a in profile_selectors.actions(profile)
+        ],
+        "areas_of_concern": build.summary.get("concerns", []) if build else [],
     }
