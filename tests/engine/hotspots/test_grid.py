@@ -52,13 +52,13 @@ def test_the_grid_covers_the_area_with_zero_count_cells(durham) -> None:  # type
     assert np.isin(covering, grid.keys).all()
 
 
-def test_without_an_area_the_grid_is_the_hull_of_the_points_plus_a_ring() -> None:
-    points = hs.point_cells(np.array([54.70, 54.80, 54.75]), np.array([-1.60, -1.60, -1.45]))
+def test_without_an_area_the_grid_is_the_cells_near_the_crimes() -> None:
+    # Two crimes in Durham and one recorded 400 km away: the grid is not stretched across the country.
+    points = hs.point_cells(np.array([54.70, 54.80, 51.5]), np.array([-1.60, -1.60, -0.12]))
     grid = hs.h3_grid(points)
-    lat, lon = hs.cell_centres(grid.keys)
-    assert np.isin(points, grid.keys).all() and grid.n > 100
-    assert lat.min() < 54.70 and lat.max() > 54.80 and lon.max() > -1.45
-    assert "convex hull" in grid.notes[0]
+    assert np.isin(points, grid.keys).all()
+    assert grid.n == 3 * 37  # three disks of radius 3 (1 + 6 + 12 + 18 cells), apart
+    assert "within 3 rings of a crime" in grid.notes[0]
     assert hs.h3_grid(np.empty(0, dtype=np.uint64)).n == 0
 
 

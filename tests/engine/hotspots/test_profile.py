@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -162,3 +163,18 @@ def test_missing_inputs_are_refused_with_a_reason(tmp_path: Path) -> None:
         build_profile(ProfileInputs(crimes=[_generated(tmp_path)], areas="lsoa"))
     with pytest.raises(DataError, match="nothing-here: no such file or folder"):
         build_profile(ProfileInputs(crimes=[tmp_path / "nothing-here"]))
+
+
+def test_ocg_addresses_are_never_drawn_or_written_as_points(tmp_path: Path) -> None:
+    lat, lon = np.array([54.776]), np.array([-1.575])
+    schools = tmp_path / "schools.csv"
+    schools.write_text("name,latitude,longitude\nDemo school,54.78,-1.58\n", encoding="utf-8")
+    inputs = ProfileInputs(
+        crimes=[_generated(tmp_path)], permutations=99, points={"schools": schools}, extra_points={"ocg": (lat, lon)}
+    )
+    result = build_profile(inputs)
+    layers = {f["properties"]["layer"] for f in outputs.points_geojson(result)["features"]}
+    assert layers == {"schools"}
+    with_ocg = outputs.write_figures(result, tmp_path / "a")["map-soc.png"].read_bytes()
+    without = outputs.write_figures(build_profile(replace(inputs, extra_points={})), tmp_path / "b")
+    assert with_ocg == without["map-soc.png"].read_bytes()  # the OCG point is not drawn

@@ -3,8 +3,9 @@
 The study area is every area in it, crime or not: a Gi* that sees only occupied cells cannot tell a
 hotspot in a quiet place from one in a busy place, and the issue's ``hotspots.csv`` lists zero counts too.
 
-- H3: the cells covering the area polygon (LSOA boundaries' union when given), else the cells covering the
-  convex hull of the points' cells plus a ring, always with every occupied cell. Neighbours: ring 1.
+- H3: the cells covering the area polygon (LSOA boundaries' union when given), else every cell within a few
+  rings of a crime (a convex hull would be stretched across the country by the few crimes a force records
+  elsewhere), always with every occupied cell. Neighbours: ring 1.
 - LSOAs: the boundary polygons, neighbours by Queen contiguity (any shared boundary point).
 
 Weights are binary with the area itself included (Gi*), as a scipy CSR matrix aligned with ``area_ids``.
@@ -202,10 +203,10 @@ def h3_grid(
     *,
     resolution: int = DEFAULT_RESOLUTION,
     area: shapely.Geometry | None = None,
-    ring: int = 1,
+    ring: int = 3,
 ) -> AreaGrid:
-    """The H3 study grid: cells covering ``area`` (or the convex hull of the occupied cells plus ``ring``
-    rings), always with every occupied cell; ring-1 neighbours within the grid, self included."""
+    """The H3 study grid: cells covering ``area`` (or, without one, the cells within ``ring`` rings of an
+    occupied cell), always with every occupied cell; ring-1 neighbours within the grid, self included."""
     occupied = np.unique(np.asarray(occupied, dtype=np.uint64))
     notes: list[str] = []
     if area is not None:
@@ -215,10 +216,8 @@ def h3_grid(
             notes.append(f"{outside} occupied cells lie outside the area polygon and were added to the grid")
         how = "cells covering the area polygon"
     elif len(occupied):
-        lat, lon = cell_centres(occupied)
-        hull = shapely.convex_hull(shapely.multipoints(np.column_stack([lon, lat])))
-        cells = _disk(np.union1d(cells_covering(hull, resolution), occupied), ring)
-        how = f"cells covering the convex hull of the occupied cells, plus {ring} ring(s)"
+        cells = _disk(occupied, ring)
+        how = f"no area polygon: the cells within {ring} rings of a crime; give LSOA boundaries to set the area"
     else:
         cells = occupied
         how = "no occupied cells"

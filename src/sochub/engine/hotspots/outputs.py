@@ -18,7 +18,7 @@ import shapely
 
 from . import figures
 from .gistar import CLASSES
-from .profile import ProfileResult
+from .profile import ProfileResult, ocg_layers
 
 HOTSPOT_COLUMNS = ("area_id", "count", "harm", "gi_z", "gi_z_harm", "p_value", "p_fdr", "hotspot_class")
 FIGURES = {
@@ -119,7 +119,8 @@ def area_geojson(result: ProfileResult) -> dict[str, Any]:
 
 
 def points_geojson(result: ProfileResult) -> dict[str, Any]:
-    """Point layers as GeoJSON (layer name in ``properties.layer``)."""
+    """Point layers as GeoJSON (layer name in ``properties.layer``), except OCG addresses (counts only)."""
+    hidden = set(ocg_layers(result))
     features = [
         {
             "type": "Feature",
@@ -127,6 +128,7 @@ def points_geojson(result: ProfileResult) -> dict[str, Any]:
             "properties": {"layer": name},
         }
         for name, layer in result.point_layers.items()
+        if name not in hidden
         for y, x in zip(layer.lat, layer.lon, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
@@ -150,7 +152,9 @@ def write_figures(result: ProfileResult, out: Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     grid, boundaries = result.grid, result.boundaries
     caption = "Contains public sector information licensed under the Open Government Licence v3.0."
-    points = {name: (layer.lat, layer.lon) for name, layer in result.point_layers.items()}
+    # OCG addresses are personal data: maps show them only as counts per area, never as points.
+    hidden = set(ocg_layers(result))
+    points = {name: (p.lat, p.lon) for name, p in result.point_layers.items() if name not in hidden}
     areas = result.areas
     decile = areas["imd_decile"].cast(pl.Float64).fill_null(np.nan).to_numpy()
     score = np.full(grid.n, np.nan)
