@@ -2,7 +2,7 @@ from django.urls import path
 
 from sochub.web.views import charts
 
-from .views import audit, auth, intel, linkage, partners, risk, risk_assessments
+from .views import audit, auth, intel, linkage, partners, profiles, risk, risk_assessments
 
 app_name = "web"
 
@@ -68,4 +68,34 @@ urlpatterns = [
         name="risk_assessment_return",
     ),
     path("risk/control-strategy/", risk_assessments.control_strategy, name="risk_control_strategy"),
+    path("profiles/", profiles.profile_list, name="profile_list"),
+    path("profiles/new/", profiles.profile_new, name="profile_new"),
+    path("profiles/<int:profile_id>/", profiles.profile_detail, name="profile_detail"),
+    path("profiles/<int:profile_id>/progress/", profiles.profile_progress, name="profile_progress"),
+    path("profiles/<int:profile_id>/build/", profiles.profile_build, name="profile_build"),
+    path("profiles/<int:profile_id>/layers/", profiles.layer_upload, name="profile_layer_upload"),
+    path(
+        "profiles/<int:profile_id>/layers/<int:layer_id>/remove/",
+        profiles.layer_remove,
+        name="profile_layer_remove",
+    ),
+    path("profiles/<int:profile_id>/map/", profiles.profile_map, name="profile_map"),
+    path("profiles/<int:profile_id>/trends/", profiles.profile_trends, name="profile_trends"),
+    path("profiles/<int:profile_id>/actions/", profiles.action_plan, name="profile_actions"),
+    path("profiles/<int:profile_id>/actions/<int:action_id>/", profiles.action_detail, name="profile_action"),
+    path(
+        "profiles/<int:profile_id>/builds/<int:build_id>/areas.geojson",
+        profiles.build_areas,
+        name="profile_build_areas",
+    ),
+    path(
+        "profiles/<int:profile_id>/builds/<int:build_id>/points.geojson",
+        profiles.build_points,
+        name="profile_build_points",
+    ),
+    path(
+        "profiles/<int:profile_id>/builds/<int:build_id>/files/<str:name>",
+        profiles.build_download,
+        name="profile_build_file",
+    ),
 ]
