@@ -9,7 +9,7 @@ left in ``var/demo-files`` to practise a refresh. Nothing here is real data.
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -130,4 +130,51 @@ def build_demo_profile(*, seed: int, files: Path, today: date | None = None) -> 
             )
     build = services.build_create(actor=actor, profile=profile)
     building.run_build(build=build, actor=actor)
-    return {"local profile findings": profile.findings.count()}
+    _demo_actions(actor, profile, today or date.today())
+    return {"local profile findings": profile.findings.count(), "4P actions": profile.actions.count()}
+
+
+def _demo_actions(actor: Actor, profile: Profile, today: date) -> None:
+    """Three actions answering the top area of concern and the first emerging hot spot; one is overdue."""
+    concern = profile.findings.filter(kind="area of concern").order_by("rank").first()
+    emerging = profile.findings.filter(kind="emerging hot spot").first() or concern
+    if concern is None or emerging is None:
+        return
+    council = Agency.objects.filter(code="manchester-cc").first() or profile.agency
+    plans = (
+        (
+            "pursue",
+            "Drugs warrant and closure order plan for the top area of concern",
+            profile.agency,
+            "DI Ahmed, Serious Organised Crime Unit",
+            45,
+            [concern],
+        ),
+        (
+            "prevent",
+            "Youth outreach and diversion sessions near the emerging hot spot",
+            council,
+            "Community Safety Partnership manager",
+            -7,
+            [emerging],
+        ),
+        (
+            "protect",
+            "Licensing and safeguarding visits to businesses in the area of concern",
+            council,
+            "Licensing team leader",
+            30,
+            [concern],
+        ),
+    )
+    for strand, title, owner, lead, days, findings in plans:
+        services.action_create(
+            actor=actor,
+            profile=profile,
+            strand=strand,
+            title=title,
+            owner_agency=owner,
+            lead=lead,
+            due=today + timedelta(days=days),
+            findings=findings,
+        )
