@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from sochub.engine.hotspots import outputs
+from sochub.engine.hotspots.crimes import STREET_COLUMNS
 from sochub.engine.hotspots.profile import ProfileInputs, ProfileResult, build_profile
 from sochub.profiles import report
 from sochub.profiles.report import PlanAction
@@ -324,20 +325,6 @@ def test_pdf_fetches_nothing_remote(caplog: pytest.LogCaptureFixture) -> None:
 
 # --- a small synthetic area: no deprivation index, no boundaries, no population -----------------------
 
-HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
 TYPES = ["Drugs", "Burglary", "Violence and sexual offences", "Anti-social behaviour", "Possession of weapons"]
 
 
@@ -347,7 +334,7 @@ def write_synthetic(folder: Path, rows: int = 300) -> Path:
     path = folder / "2023-03-synthetic-street.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(STREET_COLUMNS)
         for i in range(rows):
             clustered = i % 3 == 0
             spread = 0.002 if clustered else 0.03

@@ -16,6 +16,7 @@ import numpy as np
 
 from sochub.audit.context import Actor
 from sochub.audit.models import Channel
+from sochub.engine.hotspots.crimes import STREET_COLUMNS
 from sochub.engine.hotspots.reference import CATEGORIES
 from sochub.intel.demo import TOWN_CENTRES
 from sochub.intel.models import Premises
@@ -28,20 +29,6 @@ TOWNS = ("Manchester", "Salford", "Bolton", "Bury", "Oldham", "Rochdale", "Stock
 # Rows per month per category, roughly a large force's mix (ASB and violence commonest).
 MIX = dict(zip(CATEGORIES, (900, 40, 160, 230, 70, 210, 30, 190, 35, 180, 55, 190, 1000, 60), strict=True))
 SOC_NEAR_OCG = ("Drugs", "Possession of weapons", "Robbery")
-HEADER = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-)
 FORCE = "Greater Manchester Police"
 
 
@@ -92,7 +79,7 @@ def write_month(folder: Path, month: str, ocg_places: np.ndarray, rng: np.random
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(STREET_COLUMNS)
         writer.writerows(rows)
     return path
 

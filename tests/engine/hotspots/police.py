@@ -5,20 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
+from sochub.engine.hotspots.crimes import STREET_COLUMNS
+
+HEADER = list(STREET_COLUMNS)
 
 
 def row(

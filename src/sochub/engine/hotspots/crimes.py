@@ -34,6 +34,21 @@ from .tables import Source, read_text_csv, require
 # Anglesey to Lowestoft). Rows outside are counted, not used; pass ``bounds=None`` to skip the check.
 ENGLAND_AND_WALES = (49.8, 55.9, -6.5, 2.0)
 
+# The columns of a police.uk street-level file, as published.
+STREET_COLUMNS = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
 REQUIRED = ("month", "longitude", "latitude", "crime_type")
 OPTIONAL = ("crime_id", "lsoa_code", "context", "falls_within")
 OUTCOME_COLUMNS = ("crime_id", "month", "outcome_type")
