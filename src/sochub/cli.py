@@ -591,6 +591,7 @@ def cmd_profile(args: argparse.Namespace) -> None:
     inputs = ProfileInputs(
         crimes=args.crimes,
         outcomes=args.outcomes,
+        stop_and_search=args.stop_and_search,
         imd=args.imd,
         lsoa_lookup=args.lsoa_lookup,
         population=args.population,
@@ -772,6 +773,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="police.uk street-level files: CSVs, folders of monthly folders, or zips",
     )
     b.add_argument("--outcomes", action="store_true", help="also join the *-outcomes.csv files found with them")
+    b.add_argument(
+        "--stop-and-search",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="police.uk stop-and-search files (CSVs, folders or zips): shown and counted per area, not scored",
+    )
     b.add_argument("--imd", metavar="FILE", help="English IMD by LSOA (2019: 2011 codes; 2025: 2021 codes)")
     b.add_argument("--lsoa-lookup", metavar="FILE", help="ONS LSOA 2011 to 2021 lookup, when the codes differ")
     b.add_argument("--population", metavar="FILE", help="population by LSOA, for rates per 1,000 residents")

@@ -90,6 +90,7 @@ def inputs_for(profile: Profile, *, user: User, actor: Actor) -> tuple[ProfileIn
     inputs = ProfileInputs(
         crimes=[layer.stored_path for layer in layers if layer.kind == LayerKind.CRIMES],
         outcomes=any(layer.kind == LayerKind.OUTCOMES for layer in layers),
+        stop_and_search=[layer.stored_path for layer in layers if layer.kind == LayerKind.STOP_AND_SEARCH],
         imd=one(LayerKind.IMD),
         lsoa_lookup=one(LayerKind.LSOA_LOOKUP),
         population=one(LayerKind.POPULATION),

@@ -61,6 +61,7 @@ class Profile(models.Model):
 class LayerKind(models.TextChoices):
     CRIMES = "crimes", "police.uk street-level crimes (CSV or zip)"
     OUTCOMES = "outcomes", "police.uk outcomes (CSV or zip)"
+    STOP_AND_SEARCH = "stop_search", "police.uk stop and search (CSV or zip)"
     IMD = "imd", "Indices of Deprivation by LSOA"
     LSOA_LOOKUP = "lsoa_lookup", "ONS LSOA 2011 to 2021 lookup"
     POPULATION = "population", "Population by LSOA"

@@ -69,6 +69,8 @@ _HOT_CLASS_COLUMNS = {
     "harm": "hotspot_class_harm",
     "SOC-related crime": "hotspot_class_soc",
 }
+
+
 @dataclass(frozen=True)
 class PlanAction:
     """An action of the 4P plan as the report shows it. ``finding`` is the finding's key (its title is

@@ -26,6 +26,7 @@ from sochub.engine.hotspots import (
     read_lsoa_lookup,
     read_points,
     read_population,
+    read_stop_and_search,
 )
 from sochub.engine.hotspots import profile as engine
 from sochub.partners.models import Agency, User
@@ -49,6 +50,7 @@ from .models import (
 UPLOAD_SUFFIXES = {
     LayerKind.CRIMES: (".csv", ".zip"),
     LayerKind.OUTCOMES: (".csv", ".zip"),
+    LayerKind.STOP_AND_SEARCH: (".csv", ".zip"),
     LayerKind.IMD: (".csv", ".gz"),
     LayerKind.LSOA_LOOKUP: (".csv", ".gz"),
     LayerKind.POPULATION: (".csv", ".gz"),
@@ -151,6 +153,9 @@ def _check_layer(kind: str, path: Path, label: str, name: str) -> str:
             return f"{read_population(path).height:,} LSOAs"
         if kind == LayerKind.BOUNDARIES:
             return f"{len(read_boundaries(path).codes):,} areas"
+        if kind == LayerKind.STOP_AND_SEARCH:
+            searches = read_stop_and_search([path])
+            return f"{searches.accounting.rows_read:,} searches, {searches.accounting.rows_kept:,} with a location"
         if kind == LayerKind.POINTS:
             layer = read_points(path, name)
             left = layer.accounting.rows_read - layer.accounting.rows_kept

@@ -13,7 +13,7 @@ import pytest
 from sochub.engine.hotspots import DataError, outputs
 from sochub.engine.hotspots.profile import ProfileInputs, ProfileResult, build_profile
 
-from .conftest import DURHAM, DURHAM_BOUNDARIES, IMD, POPULATION, need
+from .conftest import DATA, DURHAM, DURHAM_BOUNDARIES, IMD, POPULATION, need
 from .police import row, write_street
 
 
@@ -178,3 +178,18 @@ def test_ocg_addresses_are_never_drawn_or_written_as_points(tmp_path: Path) -> N
     with_ocg = outputs.write_figures(result, tmp_path / "a")["map-soc.png"].read_bytes()
     without = outputs.write_figures(build_profile(replace(inputs, extra_points={})), tmp_path / "b")
     assert with_ocg == without["map-soc.png"].read_bytes()  # the OCG point is not drawn
+
+
+def test_stop_and_search_is_shown_and_counted_but_not_scored(tmp_path: Path) -> None:
+    city = DATA / "policeuk" / "city-of-london"
+    need(city)
+    searches = build_profile(ProfileInputs(crimes=[city / "2016-01"], stop_and_search=[city], permutations=99))
+    layer = searches.context_layers["stop and search"]
+    assert layer.accounting.rows_read == 1_638
+    assert layer.accounting.rows_kept + layer.accounting.excluded["no coordinates"] <= 1_638
+    assert int(searches.areas["points_stop and search"].sum()) + searches.point_outside["stop and search"] == len(
+        layer.lat
+    )
+    assert "stop and search" not in searches.point_layers  # never a vulnerability point
+    assert "score_vulnerability" not in searches.concerns.columns or searches.concerns["score_vulnerability"].sum() == 0
+    assert {f["properties"]["layer"] for f in outputs.points_geojson(searches)["features"]} <= {"stop and search"}

@@ -50,6 +50,7 @@ from .grid import (
     ring_weights,
 )
 from .overlay import (
+    STOP_AND_SEARCH,
     Deprivation,
     PointLayer,
     area_lsoas,
@@ -63,6 +64,7 @@ from .overlay import (
     read_lsoa_lookup,
     read_points,
     read_population,
+    read_stop_and_search,
 )
 from .reference import (
     CATEGORIES,
@@ -86,6 +88,7 @@ __all__ = [
     "DEFAULT_RESOLUTION",
     "ENGLAND_AND_WALES",
     "PATTERNS",
+    "STOP_AND_SEARCH",
     "Accounting",
     "AreaGrid",
     "AreaTotals",
@@ -147,6 +150,7 @@ __all__ = [
     "read_lsoa_lookup",
     "read_points",
     "read_population",
+    "read_stop_and_search",
     "refined_permutations",
     "ring_weights",
     "space_time_gi_star",

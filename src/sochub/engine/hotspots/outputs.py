@@ -71,7 +71,8 @@ def rows_left_out(result: ProfileResult) -> pl.DataFrame:
     """One row per reason with its count (``rows``), then the example rows the reader kept, each with its
     file, row number and values, so they can be fixed and the profile re-run."""
     rows: list[dict[str, Any]] = []
-    layers = [("crimes", result.crimes.accounting)] + [(n, p.accounting) for n, p in result.point_layers.items()]
+    shown = {**result.point_layers, **result.context_layers}
+    layers = [("crimes", result.crimes.accounting)] + [(n, p.accounting) for n, p in shown.items()]
     for layer, accounting in layers:
         for reason, count in accounting.excluded.items():
             rows.append({"layer": layer, "reason": reason, "rows": count, "file": None, "row": None, "detail": None})
@@ -127,7 +128,7 @@ def points_geojson(result: ProfileResult) -> dict[str, Any]:
             "geometry": {"type": "Point", "coordinates": [round(float(x), 5), round(float(y), 5)]},
             "properties": {"layer": name},
         }
-        for name, layer in result.point_layers.items()
+        for name, layer in {**result.point_layers, **result.context_layers}.items()
         if name not in hidden
         for y, x in zip(layer.lat, layer.lon, strict=True)
     ]
@@ -254,7 +255,7 @@ def summary(result: ProfileResult) -> dict[str, Any]:
         "notes": [without_paths(note) for note in result.notes],
         "timings": result.timings,
         "bounds": study_bounds(result),
-        "point_layers": {n: len(p.lat) for n, p in result.point_layers.items()},
+        "point_layers": {n: len(p.lat) for n, p in {**result.point_layers, **result.context_layers}.items()},
         "references": {
             "harm": f"{result.harm_reference.name} {result.harm_reference.version}",
             "soc": f"{result.soc_reference.name} {result.soc_reference.version}",

@@ -28,11 +28,11 @@ import polars as pl
 import shapely
 from pyproj import Transformer
 
-from .crimes import ENGLAND_AND_WALES
+from .crimes import ENGLAND_AND_WALES, find_sources
 from .errors import Accounting, DataError, RowProblem
 from .grid import AreaGrid, Boundaries, cell_centres, point_cells
 from .reference import ConcernSettings, load_concern, normalise_label
-from .tables import column_key, find_column, read_text_csv, whole_numbers
+from .tables import Source, column_key, find_column, read_text_csv, whole_numbers
 
 # EPSG:1314, "OSGB36 to WGS 84 (6)": British National Grid (EPSG:27700) to WGS84, as PROJ 9.5 defines it.
 OSGB36_TO_WGS84 = (
@@ -341,7 +341,7 @@ class PointLayer:
 
 
 def read_points(
-    path: str | Path,
+    path: str | Path | Source,
     name: str | None = None,
     *,
     bounds: tuple[float, float, float, float] | None = ENGLAND_AND_WALES,
@@ -350,7 +350,7 @@ def read_points(
     """A point layer from CSV: latitude/longitude columns (lat, lon, long, lng...) or, failing those,
     easting/northing (OSGB36). Rows without coordinates, with malformed ones or outside the bounds are
     counted with examples, never dropped silently."""
-    label = str(path)
+    label = path.label if isinstance(path, Source) else str(path)
     accounting = Accounting(files=[label])
     frame = read_text_csv(path, accounting.messages)
     lat_col = find_column(frame, r"latitude", r"lat", r"y_lat", r"lat_wgs84")
@@ -401,7 +401,36 @@ def read_points(
     accounting.rows_read = len(x1)
     accounting.rows_kept = int(keep.sum())
     accounting.check()
-    return PointLayer(name or Path(path).stem, lat[keep], lon[keep], accounting, how, rows[keep])
+    stem = Path(path.member or path.path).stem if isinstance(path, Source) else Path(path).stem
+    return PointLayer(name or stem, lat[keep], lon[keep], accounting, how, rows[keep])
+
+
+STOP_AND_SEARCH = "stop and search"
+
+
+def read_stop_and_search(paths: Sequence[str | Path], *, examples: int = 10) -> PointLayer:
+    """police.uk stop-and-search files (files, folders or zips, found like the street files) as one point
+    layer. Many searches are published without a location: they are counted as "no coordinates"."""
+    sources = find_sources(paths, suffix="-stop-and-search.csv")
+    if not sources:
+        raise DataError(", ".join(str(p) for p in paths), "no *-stop-and-search.csv files found")
+    parts = [read_points(source, STOP_AND_SEARCH, examples=examples) for source in sources]
+    accounting = Accounting(files=[f for p in parts for f in p.accounting.files])
+    for part in parts:
+        accounting.rows_read += part.accounting.rows_read
+        accounting.rows_kept += part.accounting.rows_kept
+        accounting.messages += part.accounting.messages
+        for reason, count in part.accounting.excluded.items():
+            accounting.exclude(reason, count, [e for e in part.accounting.examples if e.reason == reason])
+    accounting.check()
+    return PointLayer(
+        STOP_AND_SEARCH,
+        np.concatenate([p.lat for p in parts]),
+        np.concatenate([p.lon for p in parts]),
+        accounting,
+        "latitude/longitude",
+        np.concatenate([p.rows for p in parts]),
+    )
 
 
 def points_per_area(layer: PointLayer, grid: AreaGrid, boundaries: Boundaries | None = None) -> tuple[np.ndarray, int]:

@@ -25,6 +25,7 @@ from .errors import Accounting, DataError
 from .gistar import DEFAULT_PERMUTATIONS, DEFAULT_SEED, GiStar, gi_star, hotspot_table
 from .grid import DEFAULT_RESOLUTION, AreaGrid, Boundaries, h3_grid, lsoa_grid, point_cells, read_boundaries
 from .overlay import (
+    STOP_AND_SEARCH,
     Deprivation,
     PointLayer,
     area_lsoas,
@@ -37,6 +38,7 @@ from .overlay import (
     read_lsoa_lookup,
     read_points,
     read_population,
+    read_stop_and_search,
 )
 from .reference import (
     ConcernSettings,
@@ -64,6 +66,7 @@ class ProfileInputs:
     population: str | Path | None = None
     boundaries: str | Path | None = None
     points: Mapping[str, str | Path] = field(default_factory=dict)
+    stop_and_search: Sequence[str | Path] = ()
     extra_points: Mapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     area_name: str = ""
     areas: Literal["h3", "lsoa"] = "h3"
@@ -114,7 +117,8 @@ class ProfileResult:
     concerns: pl.DataFrame  # areas_of_concern.csv
     trends: pl.DataFrame  # month, crime_type, count (zero-filled)
     categories: pl.DataFrame  # crime_type, count, harm, soc (bool), first and last month counts
-    point_layers: dict[str, PointLayer]
+    point_layers: dict[str, PointLayer]  # scored: vulnerable places and OCG addresses
+    context_layers: dict[str, PointLayer]  # shown and counted, not scored (stop and search)
     point_outside: dict[str, int]
     deprivation: Deprivation | None
     findings: list[Finding]
@@ -177,6 +181,7 @@ def build_profile(inputs: ProfileInputs, *, progress: Progress | None = None) ->
         lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
         accounting = Accounting(rows_read=len(lat), rows_kept=len(lat), files=[name])
         layers[name] = PointLayer(name, lat, lon, accounting, "latitude/longitude")
+    context = {STOP_AND_SEARCH: read_stop_and_search(inputs.stop_and_search)} if inputs.stop_and_search else {}
     step("read layers")
 
     report(STAGES[2], 2, total)
@@ -222,6 +227,9 @@ def build_profile(inputs: ProfileInputs, *, progress: Progress | None = None) ->
     outside: dict[str, int] = {}
     for name, layer in layers.items():
         counts[name], outside[name] = points_per_area(layer, grid, boundaries)
+    context_counts = {}
+    for name, layer in context.items():
+        context_counts[name], outside[name] = points_per_area(layer, grid, boundaries)
     concerns = areas_of_concern(
         grid.area_ids,
         soc_class=on_soc.classes,
@@ -236,7 +244,9 @@ def build_profile(inputs: ProfileInputs, *, progress: Progress | None = None) ->
     )
     names = dict(zip(boundaries.codes.astype(str), boundaries.names, strict=True)) if boundaries else {}
     places = [names.get(str(code), "") or (code or "") for code in lsoas]
-    areas = _area_table(grid, table, totals, on_soc, emerging, lsoas, people, decile, status, counts)
+    areas = _area_table(
+        grid, table, totals, on_soc, emerging, lsoas, people, decile, status, {**counts, **context_counts}
+    )
     areas = areas.insert_column(1, pl.Series("place", places, dtype=pl.String))
     concerns = concerns.join(areas.select("area_id", "place"), on="area_id", how="left").select(
         "rank", "area_id", "place", pl.exclude("rank", "area_id", "place")
@@ -244,7 +254,7 @@ def build_profile(inputs: ProfileInputs, *, progress: Progress | None = None) ->
     step("overlay")
 
     report(STAGES[6], 6, total)
-    sources = _sources(inputs, crimes, deprivation, population, boundaries, layers)
+    sources = _sources(inputs, crimes, deprivation, population, boundaries, {**layers, **context})
     result = ProfileResult(
         inputs=inputs,
         crimes=crimes,
@@ -261,6 +271,7 @@ def build_profile(inputs: ProfileInputs, *, progress: Progress | None = None) ->
         trends=trends,
         categories=categories,
         point_layers=layers,
+        context_layers=context,
         point_outside=outside,
         deprivation=deprivation,
         findings=[],
