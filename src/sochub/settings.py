@@ -247,6 +247,7 @@ LOGGING = {
 SOCHUB_IMPORT_DIR = Path(os.environ.get("SOCHUB_IMPORT_DIR", VAR_DIR / "imports"))
 # Local profiles: uploaded layers and each build's report, tables and maps.
 SOCHUB_PROFILES_DIR = Path(os.environ.get("SOCHUB_PROFILES_DIR", VAR_DIR / "profiles"))
+SOCHUB_PROFILE_MAX_BYTES = int(os.environ.get("SOCHUB_PROFILE_MAX_BYTES", 500 * 1024 * 1024))
 # Background map tiles for the profile map (none by default: nothing leaves the network). An XYZ URL such as
 # https://tiles.example.gov.uk/{z}/{x}/{y}.png; its origin is added to the map page's img-src.
 SOCHUB_MAP_TILE_URL = os.environ.get("SOCHUB_MAP_TILE_URL", "")

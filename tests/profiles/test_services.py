@@ -189,3 +189,57 @@ def test_ocg_addresses_come_from_what_the_builder_may_see(
     event = AuditEvent.objects.filter(operation="combination", object_type="premises").latest("id")
     assert event.object_ids == [str(mine.pk)]
     assert Finding.objects.filter(profile=profile, key="data:ocg").count() == 0
+
+
+def test_uploads_that_would_count_crimes_twice_or_are_too_big_are_refused(
+    profile: Profile, analyst: User, tmp_path: Path, settings: Any
+) -> None:
+    january = month_file(tmp_path, "2021-01")
+    _upload(analyst, profile, LayerKind.CRIMES, january)
+    with pytest.raises(ValidationError, match="already loaded"):
+        _upload(analyst, profile, LayerKind.CRIMES, january)
+    again = month_file(tmp_path / "other", "2021-01", seed=9)  # different rows, same month
+    with pytest.raises(ValidationError, match=r"holds 2021-01, already loaded from 2021-01-durham-street\.csv"):
+        _upload(analyst, profile, LayerKind.CRIMES, again)
+    settings.SOCHUB_PROFILE_MAX_BYTES = 1000
+    with pytest.raises(ValidationError, match="larger than 1,000 bytes"):
+        _upload(analyst, profile, LayerKind.CRIMES, month_file(tmp_path, "2021-02"))
+    assert profile.layers.count() == 1
+    assert len(list((Path(services.profiles_dir()) / str(profile.pk) / "layers").iterdir())) == 1
+
+
+def test_ocg_names_and_fine_hexagons_are_refused_when_they_would_reveal_addresses(
+    profile: Profile, analyst: User, tmp_path: Path
+) -> None:
+    points = tmp_path / "ocg.csv"
+    points.write_text("latitude,longitude\n54.77,-1.57\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="intelligence picture"):
+        _upload(analyst, profile, LayerKind.POINTS, points, name="OCG addresses")
+    with pytest.raises(ValidationError) as error:
+        services.profile_create(actor=act(analyst), name="Fine", area_name="Durham", resolution=10)
+    assert "resolution" in error.value.message_dict
+
+
+def test_a_build_whose_job_failed_does_not_block_the_next(profile: Profile, analyst: User, tmp_path: Path) -> None:
+    from sochub.jobs.models import Job, JobStatus
+
+    _upload(analyst, profile, LayerKind.CRIMES, month_file(tmp_path, "2021-01"))
+    stuck = services.build_create(actor=act(analyst), profile=profile)
+    with pytest.raises(ValidationError, match="already being built"):
+        services.build_create(actor=act(analyst), profile=profile)
+    stuck.job = Job.objects.create(kind="profile", title="t", created_by=analyst, status=JobStatus.FAILED)
+    stuck.save()
+    assert services.build_create(actor=act(analyst), profile=profile).pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == BuildStatus.FAILED and "stopped without finishing" in stuck.error
+
+
+def test_outcomes_uploaded_on_their_own_are_joined(profile: Profile, analyst: User) -> None:
+    city = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "policeuk" / "city-of-london" / "2016-01"
+    if not city.exists():
+        pytest.skip(f"real data not found: {city} (the shared data folder sits beside the repository)")
+    _upload(analyst, profile, LayerKind.CRIMES, city / "2016-01-city-of-london-street.csv")
+    layer = _upload(analyst, profile, LayerKind.OUTCOMES, city / "2016-01-city-of-london-outcomes.csv")
+    assert layer.description == "1 outcomes file(s)"
+    build = _build(analyst, profile)
+    assert any(line.startswith("outcomes: 1 file(s); ") for line in build.summary["rows"]["lines"])

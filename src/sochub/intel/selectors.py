@@ -589,13 +589,16 @@ class OcgAddresses:
     without_coordinates: int
 
 
-def ocg_addresses(*, user: User) -> OcgAddresses:
-    """Premises linked to a visible OCG, or to a visible nominal who is a current member of one."""
+def ocg_addresses(*, user: User, agency_only: bool = False) -> OcgAddresses:
+    """Premises linked to a visible OCG, or to a visible nominal who is a current member of one;
+    ``agency_only``: only those the user's own agency recorded (for outputs others will see)."""
     ocgs = policies.visible_ocgs(user)
     members = policies.visible_memberships(user, OCGMembership.objects.filter(date_to__isnull=True)).values(
         "nominal_id"
     )
     linked = policies.visible_premises(user).filter(Q(ocgs__in=ocgs) | Q(nominals__in=members)).distinct()
+    if agency_only:
+        linked = linked.filter(agency=user.agency)
     rows = list(linked.order_by("pk").values_list("pk", "latitude", "longitude"))
     placed = [(pk, lat, lon) for pk, lat, lon in rows if lat is not None and lon is not None]
     return OcgAddresses(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,15 +44,15 @@ def write_all(
         partners=partners,
         actions=actions,
         prepared_by=prepared_by,
-        generated=datetime.now(),
     )
     written.update({html.name: html, pdf.name: pdf})
     return written
 
 
 def inputs_for(profile: Profile, *, user: User, actor: Actor) -> tuple[ProfileInputs, list[dict[str, str]]]:
-    """The profile's active layers as engine inputs, plus OCG members' addresses the builder may see
-    (their reading is audited as a combination with the build's purpose)."""
+    """The profile's active layers as engine inputs, plus the addresses of OCGs and their members that the
+    profile's own agency recorded (partners see the profile, so nothing another agency shared with it goes
+    in); reading them is audited as a combination with the build's purpose."""
     layers = list(profile.layers.filter(active=True).order_by("uploaded_at", "pk"))
     used = [
         {"kind": layer.kind, "name": layer.name, "file": layer.original_name, "sha256": layer.sha256}
@@ -66,7 +65,7 @@ def inputs_for(profile: Profile, *, user: User, actor: Actor) -> tuple[ProfileIn
 
     extra: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if profile.include_ocg_addresses:
-        found = ocg_addresses(user=user)
+        found = ocg_addresses(user=user, agency_only=True)
         extra[OCG_LAYER] = (np.array(found.latitude, dtype=np.float64), np.array(found.longitude, dtype=np.float64))
         audit.record(
             actor=actor,
@@ -88,7 +87,9 @@ def inputs_for(profile: Profile, *, user: User, actor: Actor) -> tuple[ProfileIn
             }
         )
     inputs = ProfileInputs(
-        crimes=[layer.stored_path for layer in layers if layer.kind == LayerKind.CRIMES],
+        # outcomes files are found by name in their own folders, beside the street files
+        crimes=[layer.stored_path for layer in layers if layer.kind == LayerKind.CRIMES]
+        + [str(Path(layer.stored_path).parent) for layer in layers if layer.kind == LayerKind.OUTCOMES],
         outcomes=any(layer.kind == LayerKind.OUTCOMES for layer in layers),
         stop_and_search=[layer.stored_path for layer in layers if layer.kind == LayerKind.STOP_AND_SEARCH],
         imd=one(LayerKind.IMD),
@@ -116,9 +117,9 @@ def plan_actions(profile: Profile) -> list[report.PlanAction]:
             status=a.get_status_display(),
             finding="; ".join(f.title for f in a.findings.all()),
             overdue=a.overdue,
-            progress=(a.updates.last().note if a.updates.exists() else ""),  # type: ignore[union-attr]
+            progress=next((u.note for u in reversed(a.updates.all())), ""),
         )
-        for a in profile.actions.select_related("owner_agency").prefetch_related("findings")
+        for a in profile.actions.select_related("owner_agency").prefetch_related("findings", "updates")
     ]
 
 

@@ -50,7 +50,7 @@ class Profile(models.Model):
         build = self.latest_build
         if build is None or build.finished_at is None:
             return None
-        return (build.finished_at + timedelta(days=self.refresh_every_days)).date()
+        return timezone.localdate(build.finished_at) + timedelta(days=self.refresh_every_days)
 
     @property
     def refresh_overdue(self) -> bool:
@@ -84,6 +84,7 @@ class DataLayer(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     description = models.CharField(max_length=500, blank=True)  # what was read: rows, rows set aside, period
+    months = models.JSONField(default=list, blank=True)  # crime files: the months they hold ("2021-01")
     active = models.BooleanField(default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)

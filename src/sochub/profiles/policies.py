@@ -3,8 +3,8 @@
 - A profile belongs to its agency and is shared with its partner agencies: their users who work with
   intelligence (partner staff included) see it, if vetted for its marking.
 - Analysts and coordinators of the owning agency manage it: layers, settings, builds.
-- Anyone who sees it and records intelligence or works for a partner adds 4P actions; an action's
-  progress is updated by the owning agency or by the agency that owns the action.
+- Everyone who sees it adds 4P actions (every role that works with intelligence, partner staff
+  included); an action's progress is updated by the owning agency or by the agency that owns the action.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from sochub.intel.policies import cleared_for
-from sochub.partners.models import INTEL_WRITE_ROLES, Role, User
+from sochub.partners.models import Role, User
 
 from .models import Action, Profile
 
 MANAGER_ROLES = (Role.ANALYST, Role.COORDINATOR)
-PLANNER_ROLES = (*INTEL_WRITE_ROLES, Role.PARTNER)
 
 
 def visible_profiles(user: User, qs: QuerySet[Profile] | None = None) -> QuerySet[Profile]:
@@ -41,7 +40,7 @@ def can_manage(user: User, profile: Profile) -> bool:
 
 
 def can_plan(user: User, profile: Profile) -> bool:
-    return user.has_role(*PLANNER_ROLES) and can_view(user, profile)
+    return can_view(user, profile)
 
 
 def can_update_action(user: User, action: Action) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -29,6 +30,10 @@ from sochub.engine.hotspots import (
     read_stop_and_search,
 )
 from sochub.engine.hotspots import profile as engine
+from sochub.engine.hotspots.crimes import OUTCOME_COLUMNS, find_sources
+from sochub.engine.hotspots.reference import load_concern, normalise_label
+from sochub.engine.hotspots.tables import read_text_csv, require
+from sochub.jobs.models import JobStatus
 from sochub.partners.models import Agency, User
 
 from . import policies
@@ -92,6 +97,8 @@ def profile_create(
         problems["area_name"] = "Enter the area the profile covers"
     if not 5 <= resolution <= 10:
         problems["resolution"] = "Hexagon resolution must be 5 (about 250 km²) to 10 (about 0.015 km²)"
+    elif include_ocg_addresses and resolution > 8:
+        problems["resolution"] = "With OCG addresses, use a resolution of 8 or less (finer hexagons point at a house)"
     if not 7 <= refresh_every_days <= 730:
         problems["refresh_every_days"] = "Refresh every 7 to 730 days"
     if marking not in ("OFFICIAL", "OFFICIAL-SENSITIVE"):
@@ -136,31 +143,40 @@ def _crime_description(accounting: Accounting, path: Path, label: str) -> str:
     return text.replace(str(path), label)
 
 
-def _check_layer(kind: str, path: Path, label: str, name: str) -> str:
-    """Read the file as a build would, so a bad file is refused at upload with its row and column."""
+def _check_layer(kind: str, path: Path, label: str, name: str) -> tuple[str, list[str]]:
+    """Read the file as a build would, so a bad file is refused at upload with its row and column.
+    Returns what was read, in words, and (crime files) the months the file holds."""
     try:
         if kind == LayerKind.CRIMES:
             data = read_crimes([path])
             if not data.accounting.rows_kept:
                 raise DataError(label, "no usable rows: " + "; ".join(data.accounting.summary()[1:3]))
-            return _crime_description(data.accounting, path, label) + f"; {engine._period(data.months)}"
+            described = _crime_description(data.accounting, path, label) + f"; {engine.period_of(data.months)}"
+            return described, [f"{m:%Y-%m}" for m in data.months]
+        if kind == LayerKind.OUTCOMES:
+            sources = find_sources([path.parent], "-outcomes.csv")
+            if not sources:
+                raise DataError(label, "expected a police.uk outcomes file (named like 2021-01-force-outcomes.csv)")
+            for source in sources:
+                require(read_text_csv(source), source.label, OUTCOME_COLUMNS)
+            return f"{len(sources)} outcomes file(s)", []
         if kind == LayerKind.IMD:
             imd = read_imd(path)
-            return f"{imd.frame.height:,} LSOAs ({imd.label}, LSOA {imd.code_year} codes)"
+            return f"{imd.frame.height:,} LSOAs ({imd.label}, LSOA {imd.code_year} codes)", []
         if kind == LayerKind.LSOA_LOOKUP:
-            return f"{read_lsoa_lookup(path).height:,} rows"
+            return f"{read_lsoa_lookup(path).height:,} rows", []
         if kind == LayerKind.POPULATION:
-            return f"{read_population(path).height:,} LSOAs"
+            return f"{read_population(path).height:,} LSOAs", []
         if kind == LayerKind.BOUNDARIES:
-            return f"{len(read_boundaries(path).codes):,} areas"
+            return f"{len(read_boundaries(path).codes):,} areas", []
         if kind == LayerKind.STOP_AND_SEARCH:
             searches = read_stop_and_search([path])
-            return f"{searches.accounting.rows_read:,} searches, {searches.accounting.rows_kept:,} with a location"
+            return f"{searches.accounting.rows_read:,} searches, {searches.accounting.rows_kept:,} with a location", []
         if kind == LayerKind.POINTS:
             layer = read_points(path, name)
             left = layer.accounting.rows_read - layer.accounting.rows_kept
-            return f"{layer.accounting.rows_kept:,} points" + (f" ({left:,} rows left out)" if left else "")
-        return ""
+            return f"{layer.accounting.rows_kept:,} points" + (f" ({left:,} rows left out)" if left else ""), []
+        raise ValueError(f"unknown layer kind {kind!r}")
     except DataError as exc:
         raise ValidationError({"file": str(exc).replace(str(path), label)}) from None
 
@@ -178,6 +194,8 @@ def layer_add(
     name = name.strip().lower()
     if kind == LayerKind.POINTS and not re.fullmatch(r"[a-z0-9][a-z0-9 _-]{0,59}", name):
         raise ValidationError({"name": "Name the points (letters, numbers, spaces), for example 'schools'"})
+    if kind == LayerKind.POINTS and normalise_label(name) in load_concern().ocg_layers:
+        raise ValidationError({"name": "OCG addresses come from the intelligence picture: choose another name"})
     safe = _safe_name(filename)
     if not safe.lower().endswith(UPLOAD_SUFFIXES[LayerKind(kind)]):
         allowed = " or ".join(UPLOAD_SUFFIXES[LayerKind(kind)])
@@ -186,43 +204,71 @@ def layer_add(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / uuid.uuid4().hex[:12] / safe  # a folder per file keeps its own name for messages
     path.parent.mkdir()
+    try:
+        size, sha256 = _store(chunks, path, filename)
+        described, months = _check_layer(kind, path, filename, name)
+        with transaction.atomic():
+            _refuse_repeats(profile, kind, sha256, months, filename)
+            if kind in SINGLE_LAYERS:
+                profile.layers.filter(kind=kind, active=True).update(active=False)
+            if kind == LayerKind.POINTS:
+                profile.layers.filter(kind=kind, name=name, active=True).update(active=False)
+            layer = DataLayer.objects.create(
+                profile=profile,
+                kind=kind,
+                name=name if kind == LayerKind.POINTS else "",
+                original_name=filename[:255],
+                stored_path=str(path),
+                size=size,
+                sha256=sha256,
+                description=described[:500],
+                months=months,
+                uploaded_by=user,
+            )
+            audit.record(
+                actor=actor,
+                operation=Operation.COLLECTION,
+                object_type="profile layer",
+                object_ids=[layer.pk],
+                detail={"profile": profile.pk, "kind": kind, "file": filename[:255], "read": described},
+            )
+    except BaseException:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    return layer
+
+
+def _store(chunks: Iterable[bytes], path: Path, filename: str) -> tuple[int, str]:
+    """Write the upload, refusing it past ``SOCHUB_PROFILE_MAX_BYTES``; its size and SHA-256."""
     digest = hashlib.sha256()
     size = 0
+    limit = settings.SOCHUB_PROFILE_MAX_BYTES
     with path.open("wb") as out:
         for chunk in chunks:
-            digest.update(chunk)
             size += len(chunk)
+            if size > limit:
+                raise ValidationError({"file": f"{filename} is larger than {limit:,} bytes"})
+            digest.update(chunk)
             out.write(chunk)
-    try:
-        described = _check_layer(kind, path, filename, name)
-    except ValidationError:
-        path.unlink(missing_ok=True)
-        path.parent.rmdir()
-        raise
-    with transaction.atomic():
-        if kind in SINGLE_LAYERS:
-            profile.layers.filter(kind=kind, active=True).update(active=False)
-        if kind == LayerKind.POINTS:
-            profile.layers.filter(kind=kind, name=name, active=True).update(active=False)
-        layer = DataLayer.objects.create(
-            profile=profile,
-            kind=kind,
-            name=name if kind == LayerKind.POINTS else "",
-            original_name=filename[:255],
-            stored_path=str(path),
-            size=size,
-            sha256=digest.hexdigest(),
-            description=described[:500],
-            uploaded_by=user,
-        )
-        audit.record(
-            actor=actor,
-            operation=Operation.COLLECTION,
-            object_type="profile layer",
-            object_ids=[layer.pk],
-            detail={"profile": profile.pk, "kind": kind, "file": filename[:255], "read": described},
-        )
-    return layer
+    return size, digest.hexdigest()
+
+
+def _refuse_repeats(profile: Profile, kind: str, sha256: str, months: list[str], filename: str) -> None:
+    """The same file twice, or a month already loaded, would count its crimes twice."""
+    active = profile.layers.filter(kind=kind, active=True)
+    same = active.filter(sha256=sha256).first()
+    if same is not None:
+        raise ValidationError({"file": f"{filename} is already loaded (as {same.original_name})"})
+    if kind == LayerKind.CRIMES:
+        for other in active.exclude(months=[]):
+            overlap = sorted(set(months) & set(other.months))
+            if overlap:
+                raise ValidationError(
+                    {
+                        "file": f"{filename} holds {', '.join(overlap)}, already loaded from {other.original_name}: "
+                        "remove that file first to replace it"
+                    }
+                )
 
 
 def layer_remove(*, actor: Actor, layer: DataLayer) -> None:
@@ -247,9 +293,22 @@ def build_create(*, actor: Actor, profile: Profile) -> ProfileBuild:
         raise ValidationError("Add at least one police.uk street-level crime file first.")
     if profile.areas == AreaKind.LSOA and not profile.layers.filter(kind=LayerKind.BOUNDARIES, active=True).exists():
         raise ValidationError("LSOA areas need an LSOA boundaries file.")
-    if profile.builds.filter(status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]).exists():
-        raise ValidationError("This profile is already being built.")
-    return ProfileBuild.objects.create(profile=profile, created_by=user)
+    with transaction.atomic():
+        Profile.objects.select_for_update().filter(pk=profile.pk).first()  # one build at a time
+        for running in profile.builds.filter(status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]):
+            if not _stale(running):
+                raise ValidationError("This profile is already being built.")
+            build_fail(build=running, error="The build stopped without finishing (its job failed or timed out).")
+        return ProfileBuild.objects.create(profile=profile, created_by=user)
+
+
+STALE_AFTER = timedelta(hours=2)
+
+
+def _stale(build: ProfileBuild) -> bool:
+    """A build whose job failed, or that has waited or run far longer than any build takes."""
+    job = build.job
+    return (job is not None and job.status == JobStatus.FAILED) or build.created_at < timezone.now() - STALE_AFTER
 
 
 def build_finish(
@@ -269,28 +328,20 @@ def build_finish(
         build.output_dir = str(output_dir)
         build.save(update_fields=["status", "finished_at", "summary", "layers", "output_dir"])
         for found in findings:
+            fields = {
+                "kind": found.kind,
+                "title": found.title[:300],
+                "detail": found.detail,
+                "strand": found.strand,
+                "area_id": found.area_id,
+                "rank": found.rank,
+                "last_seen": build,
+            }
             Finding.objects.update_or_create(
                 profile=build.profile,
                 key=found.key[:120],
-                defaults={
-                    "kind": found.kind,
-                    "title": found.title[:300],
-                    "detail": found.detail,
-                    "strand": found.strand,
-                    "area_id": found.area_id,
-                    "rank": found.rank,
-                    "last_seen": build,
-                },
-                create_defaults={
-                    "kind": found.kind,
-                    "title": found.title[:300],
-                    "detail": found.detail,
-                    "strand": found.strand,
-                    "area_id": found.area_id,
-                    "rank": found.rank,
-                    "first_seen": build,
-                    "last_seen": build,
-                },
+                defaults=fields,
+                create_defaults={**fields, "first_seen": build},
             )
     return build
 

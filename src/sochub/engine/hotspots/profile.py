@@ -135,10 +135,10 @@ class ProfileResult:
 
     @property
     def period(self) -> str:
-        return _period(self.months)
+        return period_of(self.months)
 
 
-def _period(months: Sequence[date]) -> str:
+def period_of(months: Sequence[date]) -> str:
     if not months:
         return "no months"
     first, last = months[0].strftime("%B %Y"), months[-1].strftime("%B %Y")
@@ -373,7 +373,7 @@ def _sources(
         Source(
             "police.uk street-level crime and anti-social behaviour",
             list(crimes.accounting.files),
-            _period(crimes.months),
+            period_of(crimes.months),
             crimes.accounting.rows_read,
             "Contains public sector information licensed under the Open Government Licence v3.0",
         )

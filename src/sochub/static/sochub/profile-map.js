@@ -9,6 +9,12 @@ const NOT_SIGNIFICANT = "not significant";
 const NO_PATTERN = "no pattern detected";
 const OCG_LAYER = "ocg addresses";
 
+function escapeText(text) {
+  const holder = document.createElement("span");
+  holder.textContent = text;
+  return holder.innerHTML;
+}
+
 const FIGURES = [
   ["place", "Place"],
   ["area_id", "Area"],
@@ -126,10 +132,12 @@ function draw(box, areas, points) {
   }
   for (const [name, list] of byLayer) {
     const colour = (palette.points || {})[name] || "#0b0c0c";
-    overlays[name] = L.geoJSON({ type: "FeatureCollection", features: list }, {
+    // Leaflet writes layer names and tooltips as HTML: a name from an upload goes in as escaped text.
+    const label = escapeText(name);
+    overlays[label] = L.geoJSON({ type: "FeatureCollection", features: list }, {
       pointToLayer: (_feature, latlng) => L.circleMarker(latlng, {
         radius: 4, color: "#0b0c0c", weight: 1, fillColor: colour, fillOpacity: 0.9,
-      }).bindTooltip(name),
+      }).bindTooltip(label),
     });
   }
   overlays["Hot spots (all crime)"].addTo(map);

@@ -664,6 +664,8 @@ def action_plan(request: HttpRequest, profile_id: int) -> HttpResponse:
     values = _action_form_defaults(request, profile)
     problems: dict[str, str] = {}
     rows = selectors.findings(profile)
+    if request.method == "GET":
+        _consulted(request, profile, "profile action plan")
     if request.method == "POST":
         if not can_plan:
             raise Http404
@@ -740,6 +742,8 @@ def action_detail(request: HttpRequest, profile_id: int, action_id: int) -> Http
     can_update = policies.can_update_action(user, action)
     values: dict[str, Any] = {"status": action.status, "note": "", "due": {"day": "", "month": "", "year": ""}}
     problems: dict[str, str] = {}
+    if request.method == "GET":
+        _consulted(request, profile, "profile action", action=action.pk)
     if request.method == "POST":
         if not can_update:
             raise Http404
