@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from sochub.audit.context import Actor
@@ -9,6 +11,8 @@ from sochub.intel.models import Nominal
 from sochub.partners.models import User
 
 PASSWORD = "a-long-test-password-42"
+# Real public data (police.uk, IMD, boundaries) beside the repository, or where SOCHUB_SHARED_DATA says.
+SHARED_DATA = Path(os.environ.get("SOCHUB_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
 def act(user: User, purpose: str = "Operation Test: risk assessment") -> Actor:

@@ -21,8 +21,9 @@ from sochub.engine.hotspots.crimes import STREET_COLUMNS
 from sochub.engine.hotspots.profile import ProfileInputs, ProfileResult, build_profile
 from sochub.profiles import report
 from sochub.profiles.report import PlanAction
+from tests.helpers import SHARED_DATA
 
-DATA = Path("/work/shared/data")
+DATA = SHARED_DATA
 CRIMES = DATA / "policeuk" / "durham-2021"
 IMD = DATA / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
 POPULATION = DATA / "imd" / "File_6_-_IoD2019_Population_Denominators.csv.gz"

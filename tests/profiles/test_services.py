@@ -16,7 +16,7 @@ from sochub.partners.models import Agency, Role, User, Vetting
 from sochub.profiles import building, policies, selectors, services
 from sochub.profiles.models import ActionStatus, BuildStatus, Finding, LayerKind, Profile, ProfileBuild
 from tests.engine.hotspots.police import HEADER, row, write_street
-from tests.helpers import act
+from tests.helpers import SHARED_DATA, act
 from tests.profiles.files import month_file
 
 
@@ -235,7 +235,7 @@ def test_a_build_whose_job_failed_does_not_block_the_next(profile: Profile, anal
 
 
 def test_outcomes_uploaded_on_their_own_are_joined(profile: Profile, analyst: User) -> None:
-    city = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "policeuk" / "city-of-london" / "2016-01"
+    city = SHARED_DATA / "policeuk" / "city-of-london" / "2016-01"
     if not city.exists():
         pytest.skip(f"real data not found: {city} (the shared data folder sits beside the repository)")
     _upload(analyst, profile, LayerKind.CRIMES, city / "2016-01-city-of-london-street.csv")

@@ -22,11 +22,11 @@ from sochub.partners.models import Agency, Role, User, Vetting
 from sochub.profiles import services
 from sochub.profiles.models import Action, DataLayer, Finding, Profile, ProfileBuild
 from sochub.profiles.tasks import profile_build
-from tests.helpers import PASSWORD, act
+from tests.helpers import PASSWORD, SHARED_DATA, act
 
 pytestmark = pytest.mark.django_db
 PURPOSE = "Operation Keel: SOC local profile refresh"
-DURHAM = Path("/work/shared/data/policeuk/durham-2021")
+DURHAM = SHARED_DATA / "policeuk" / "durham-2021"
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
     "Last outcome category,Context\n"
@@ -502,7 +502,9 @@ def test_hostile_text_is_escaped(analyst: User) -> None:
         assert "<script>alert" not in page and "&lt;script&gt;alert" in page, url
 
 
-@pytest.mark.skipif(not DURHAM.is_dir(), reason="the Durham police.uk files are not in /work/shared/data")
+@pytest.mark.skipif(
+    not DURHAM.is_dir(), reason=f"real data not found: {DURHAM} (the shared data folder sits beside the repository)"
+)
 def test_durham_three_months_through_the_web(analyst: User, agencies: dict[str, Agency], ocg_address: Premises) -> None:
     client = _client(analyst)
     response = client.post(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from sochub.engine import hotspots as hs
+from tests.helpers import SHARED_DATA
 
-ROOT = Path(__file__).resolve().parents[3]
-DATA = ROOT.parent / "shared" / "data"
+DATA = SHARED_DATA
 DURHAM = DATA / "policeuk" / "durham-2021"
 DURHAM_BOUNDARIES = DATA / "geo" / "lsoa2011_bsc_durham_darlington.geojson"
 IMD = DATA / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
