@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from machine import children_cpu_s, cpu_busy_s, peak_rss_bytes  # benchmarks/machine.py
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -89,14 +90,6 @@ class Timer:
         if self.on_lap:
             self.on_lap(self)
 
-
-def peak_rss_bytes() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]) * 1024)
-    return peak
 
 
 def children_peak_bytes() -> int:
@@ -360,19 +353,6 @@ def worker(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------------------------- driver
 
 
-def cpu_busy_s() -> float:
-    """CPU seconds the whole machine has spent busy since boot (/proc/stat), or NaN."""
-    try:
-        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return float("nan")
-    idle = f[3] + (f[4] if len(f) > 4 else 0)
-    return (sum(f[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def children_cpu_s() -> float:
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
 
 
 def run_worker(pipeline: str, spec: dict[str, Any], args: argparse.Namespace, timeout: float) -> dict[str, Any]:

@@ -20,7 +20,6 @@ import argparse
 import json
 import logging
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from machine import children_cpu_s, cpu_busy_s, peak_rss_bytes  # benchmarks/machine.py
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -327,16 +327,6 @@ def run_sochub_febrl(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, Ti
 # --------------------------------------------------------------------------------------------- worker
 
 
-def peak_rss_bytes() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]) * 1024)
-    except OSError:
-        pass
-    return peak
-
 
 def worker(tool: str, data: str, result_path: str, check_evaluate: bool) -> None:
     out: dict = {"tool": tool, "data": data}
@@ -389,19 +379,6 @@ def ensure_persons(n: int, seed: int, out_dir: Path) -> Path:
     return path
 
 
-def cpu_busy_s() -> float:
-    """CPU seconds the whole machine has spent busy since boot (/proc/stat), or NaN."""
-    try:
-        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return float("nan")
-    idle = f[3] + (f[4] if len(f) > 4 else 0)
-    return (sum(f[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def children_cpu_s() -> float:
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
 
 
 def other_cores(busy0: float, cpu0: float, wall: float) -> float:
