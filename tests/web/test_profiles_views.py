@@ -8,6 +8,7 @@ import json
 import random
 import re
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -505,7 +506,11 @@ def test_hostile_text_is_escaped(analyst: User) -> None:
 @pytest.mark.skipif(
     not DURHAM.is_dir(), reason=f"real data not found: {DURHAM} (the shared data folder sits beside the repository)"
 )
-def test_durham_three_months_through_the_web(analyst: User, agencies: dict[str, Agency], ocg_address: Premises) -> None:
+def test_durham_six_months_deprivation_report_three_actions_and_a_refresh(
+    analyst: User, agencies: dict[str, Agency], ocg_address: Premises
+) -> None:
+    """The issue's walkthrough: five months and the deprivation index in, hot spots and areas of concern on
+    the map, the PDF report, three 4P actions tied to findings, then the sixth month arrives: refresh."""
     client = _client(analyst)
     response = client.post(
         "/profiles/new/",
@@ -517,22 +522,65 @@ def test_durham_three_months_through_the_web(analyst: User, agencies: dict[str, 
             "resolution": "8",
             "refresh_every_days": "90",
             "include_ocg_addresses": "yes",
+            "partners": [str(agencies["hmrc"].pk)],
         },
     )
     assert response.status_code == 302
     profile = Profile.objects.get(name="County Durham")
-    for path in sorted(DURHAM.glob("2021-0[1-3]/*-street.csv")):
+    months = sorted(DURHAM.glob("2021-0[1-6]/*-street.csv"))
+    for path in months[:5]:
         assert _upload(client, profile, path.name, path.read_bytes()).status_code == 302
-    build = _build(client, profile)
+    imd = SHARED_DATA / "imd" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+    assert _upload(client, profile, imd.name, imd.read_bytes(), kind="imd").status_code == 302
+    first = _build(client, profile)
     page = client.get(f"/profiles/{profile.pk}/").content.decode()
-    assert "17,164 read" in page and "January 2021 to March 2021" in page and "Area of concern 1" in page
-    features = client.get(f"/profiles/{profile.pk}/builds/{build.pk}/areas.geojson").json()["features"]
-    assert 500 < len(features) < 5_000  # the occupied cells and their hot spots, not all 88,000
+    assert "January 2021 to May 2021" in page and "Area of concern 1" in page
+    features = client.get(f"/profiles/{profile.pk}/builds/{first.pk}/areas.geojson").json()["features"]
+    assert 500 < len(features) < 5_000  # the areas worth drawing, not the whole grid
     assert any(f["properties"]["concern_rank"] == 1 for f in features)
-    points = client.get(f"/profiles/{profile.pk}/builds/{build.pk}/points.geojson").content.decode()
+    assert any(f["properties"]["imd_decile"] == 1 for f in features)
+    points = client.get(f"/profiles/{profile.pk}/builds/{first.pk}/points.geojson").content.decode()
     assert "-1.57346" not in points and "54.77912" not in points
+    pdf = client.get(f"/profiles/{profile.pk}/builds/{first.pk}/files/report.pdf")
+    body = b"".join(pdf.streaming_content)  # type: ignore[attr-defined]
+    assert pdf.status_code == 200 and body.startswith(b"%PDF")
     trends = client.get(f"/profiles/{profile.pk}/trends/").content.decode()
     assert trends.count('data-testid="trend-chart"') == 14 and ">Drugs per month</title>" in trends
+
+    findings = {f.kind: f for f in Finding.objects.filter(profile=profile).order_by("-rank")}
+    due = date.today() + timedelta(days=60)
+    for strand, title, finding in (
+        ("pursue", "Warrants on the addresses behind the top area of concern", findings["area of concern"]),
+        ("prevent", "Diversion work with schools near the emerging hot spot", findings["emerging hot spot"]),
+        ("prepare", "Agree a deprivation and population data share with the council", findings["data gap"]),
+    ):
+        response = client.post(
+            f"/profiles/{profile.pk}/actions/",
+            {
+                "strand": strand,
+                "title": title,
+                "owner_agency": str(profile.agency_id),
+                "lead": "DI Reed",
+                "due-day": str(due.day),
+                "due-month": str(due.month),
+                "due-year": str(due.year),
+                "findings": [str(finding.pk)],
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    plan = client.get(f"/profiles/{profile.pk}/actions/").content.decode()
+    assert all(t in plan for t in ("Pursue", "Prevent", "Prepare", "Warrants on the addresses"))
+
+    # June arrives: upload it and refresh with one click.
+    assert _upload(client, profile, months[5].name, months[5].read_bytes()).status_code == 302
+    second = _build(client, profile)
+    assert second.summary["period"] == "January 2021 to June 2021"
+    assert second.summary["rows"]["read"] == 37_753
+    pursued = findings["area of concern"]
+    pursued.refresh_from_db()
+    assert pursued.first_seen_id == first.pk and pursued.actions.count() == 1
+    page = client.get(f"/profiles/{profile.pk}/").content.decode()
+    assert "January 2021 to June 2021" in page
 
 
 def test_csv_helper_makes_a_readable_file() -> None:
