@@ -136,7 +136,7 @@ def run_sochub(spec: dict[str, Any], args: argparse.Namespace, save: Save) -> di
     t.lap("cells/aggregate")
     grid = hs.h3_grid(cells, resolution=args.resolution, area=area)
     t.lap("weights")
-    totals = hs.aggregate(crimes, grid, harm, soc)
+    totals = hs.aggregate(crimes, grid, harm, soc, cells=cells)
     t.lap("cells/aggregate")
     _, on_count, on_harm = hs.hotspot_table(
         grid, totals.count, totals.harm, permutations=args.permutations, seed=args.seed, refine=args.refine
@@ -280,7 +280,7 @@ def run_check(spec: dict[str, Any], args: argparse.Namespace, save: Save) -> dic
     crimes = hs.read_crimes(spec["paths"], area=area)
     cells = hs.point_cells(crimes.frame["lat"].to_numpy(), crimes.frame["lon"].to_numpy(), args.resolution)
     grid = hs.h3_grid(cells, resolution=args.resolution, area=area)
-    totals = hs.aggregate(crimes, grid, hs.load_harm(), hs.load_soc())
+    totals = hs.aggregate(crimes, grid, hs.load_harm(), hs.load_soc(), cells=cells)
     weights = grid.weights.tocsr()
     neighbours = {
         i: [int(j) for j in weights.indices[weights.indptr[i] : weights.indptr[i + 1]]] for i in range(grid.n)

@@ -43,11 +43,18 @@ def harm_per_row(crime_type: pl.Series, harm: HarmWeights) -> tuple[np.ndarray, 
 
 
 def aggregate(
-    crimes: CrimeData, grid: AreaGrid, harm: HarmWeights, soc: SocCategories, *, examples: int = 10
+    crimes: CrimeData,
+    grid: AreaGrid,
+    harm: HarmWeights,
+    soc: SocCategories,
+    *,
+    examples: int = 10,
+    cells: np.ndarray | None = None,
 ) -> AreaTotals:
-    """Place every usable row in its area (rows in no area are counted in ``crimes.accounting``) and total."""
+    """Place every usable row in its area (rows in no area are counted in ``crimes.accounting``) and total.
+    ``cells``: each row's H3 cell, when already computed to build the grid (saves doing it twice)."""
     frame = crimes.frame
-    index = assign_rows(grid, frame, crimes.accounting, examples=examples)
+    index = assign_rows(grid, frame, crimes.accounting, examples=examples, cells=cells)
     weights, unrecognised = harm_per_row(frame["crime_type"], harm)
     is_soc = frame["crime_type"].is_in(pl.Series(soc.categories, dtype=pl.String).implode()).to_numpy()
     month_index, months = month_positions(frame["month"])

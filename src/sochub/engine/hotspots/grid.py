@@ -294,14 +294,22 @@ def code_grid(codes: Sequence[str]) -> AreaGrid:
 
 
 def assign_rows(
-    grid: AreaGrid, frame: pl.DataFrame, accounting: Accounting | None = None, *, examples: int = 10
+    grid: AreaGrid,
+    frame: pl.DataFrame,
+    accounting: Accounting | None = None,
+    *,
+    examples: int = 10,
+    cells: np.ndarray | None = None,
 ) -> np.ndarray:
     """Area position of each crime row (-1 when in no area). Rows in no area are counted, not lost:
-    with ``accounting`` they are excluded there, with examples, and ``rows_kept`` goes down to match."""
+    with ``accounting`` they are excluded there, with examples, and ``rows_kept`` goes down to match.
+    ``cells``: each row's H3 cell at the grid's resolution, when the caller has them already."""
     if grid.kind == "h3":
         if grid.resolution is None:
             raise ValueError("an H3 grid needs its resolution")
-        index = grid.locate(point_cells(frame["lat"].to_numpy(), frame["lon"].to_numpy(), grid.resolution))
+        if cells is None:
+            cells = point_cells(frame["lat"].to_numpy(), frame["lon"].to_numpy(), grid.resolution)
+        index = grid.locate(cells)
     else:
         index = grid.locate(frame["lsoa_code"].fill_null("").to_numpy().astype(str))
     missing = index < 0

@@ -187,13 +187,14 @@ def build_profile(inputs: ProfileInputs, *, progress: Progress | None = None) ->
     report(STAGES[2], 2, total)
     harm, soc, concern = load_harm(), load_soc(), load_concern()
     frame = crimes.frame
+    cells = None
     if inputs.areas == "lsoa":
         assert boundaries is not None
         grid = lsoa_grid(boundaries)
     else:
-        occupied = point_cells(frame["lat"].to_numpy(), frame["lon"].to_numpy(), inputs.resolution)
-        grid = h3_grid(occupied, resolution=inputs.resolution, area=study_area)
-    totals = aggregate(crimes, grid, harm, soc)
+        cells = point_cells(frame["lat"].to_numpy(), frame["lon"].to_numpy(), inputs.resolution)
+        grid = h3_grid(cells, resolution=inputs.resolution, area=study_area)
+    totals = aggregate(crimes, grid, harm, soc, cells=cells)
     step("areas and totals")
 
     report(STAGES[3], 3, total)
