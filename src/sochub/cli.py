@@ -625,6 +625,89 @@ def cmd_profile(args: argparse.Namespace) -> None:
         print(written[name])
 
 
+def cmd_selfassess(args: argparse.Namespace) -> None:
+    """Score answers to the fraud and cyber self-assessment, or learn its routing from a survey (no database)."""
+    import json
+
+    from sochub.engine import selfassess as sa
+
+    if args.selfassess_command == "score":
+        try:
+            questionnaire = sa.load_questionnaire(args.questionnaire)
+        except sa.QuestionnaireError as exc:
+            _fail(str(exc))
+        path = Path(args.answers)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            _fail(f"{path}: no such file")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            _fail(f"{path}: not a JSON file ({exc})")
+        answers = data.get("answers") if isinstance(data, dict) else data
+        pairs: list[tuple[str, str]] = []
+        if isinstance(answers, dict):
+            pairs = [(str(k), str(v)) for k, v in answers.items()]
+        elif isinstance(answers, list) and all(isinstance(p, list) and len(p) == 2 for p in answers):
+            pairs = [(str(p[0]), str(p[1])) for p in answers]
+        else:
+            _fail(f'{path}: expected {{"answers": {{"question_id": "answer_id", ...}}}} or a list of pairs')
+        try:
+            result = sa.score(questionnaire, pairs)
+        except sa.IncompleteError as exc:
+            _fail(f"{path}: {exc}")
+        except sa.AnswerError as exc:
+            _fail(f"{path}: {exc}")
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    if args.selfassess_command == "check":
+        try:
+            questionnaire = sa.load_questionnaire(args.questionnaire)
+        except sa.QuestionnaireError as exc:
+            _fail(str(exc))
+        lengths = sorted({len(p) - 1 for p in questionnaire.paths()})
+        print(
+            f"{questionnaire.label} ({'official' if questionnaire.official else 'not official'}): "
+            f"{len(questionnaire.questions)} questions, {len(questionnaire.segments)} segments, "
+            f"{len(questionnaire.nodes)} routing nodes; routes ask {lengths[0]} to {lengths[-1]} questions; "
+            f"fingerprint {sa.fingerprint(questionnaire)}"
+        )
+        return
+    if args.selfassess_command == "synthetic-survey":
+        try:
+            base = sa.load_questionnaire(args.questions)
+            rows = sa.synthetic_survey(base, args.respondents, seed=args.seed, noise=args.noise)
+        except (sa.QuestionnaireError, ValueError) as exc:
+            _fail(str(exc))
+        print(sa.write_survey(rows, args.out))
+        return
+    try:
+        base = sa.load_questionnaire(args.questions)
+        survey = sa.read_survey(args.survey, base)
+        built = sa.build_tree(
+            survey,
+            base,
+            max_questions=args.max_questions,
+            min_questions=args.min_questions,
+            test_share=args.test_share,
+            seed=args.seed,
+        )
+    except (sa.QuestionnaireError, sa.SurveyError, sa.TreeError) as exc:
+        _fail(str(exc))
+    out = Path(args.out)
+    header = (
+        f"Learned by sochub selfassess build-tree from {Path(args.survey).name}: "
+        f"held-out accuracy {built.accuracy:.3f} (majority baseline {built.baseline_accuracy:.3f}).\n"
+        "Not an official questionnaire. Review the routing before people use it."
+    )
+    try:
+        out.write_text(sa.dump_questionnaire(built.questionnaire, header=header), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{out}: cannot write the file ({exc})")
+    for line in built.summary():
+        print(line)
+    print(f"Wrote {out}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sochub", description="SOC Hub: serious and organised crime partnership platform"
@@ -818,6 +901,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--out", required=True, metavar="DIR", help="folder for the report, tables and maps")
     b.set_defaults(func=cmd_profile)
+
+    p = sub.add_parser(
+        "selfassess",
+        help="the public fraud and cyber self-assessment (no database)",
+        description="Score a person's answers, or learn the questionnaire's routing from a survey.",
+    )
+    ssub = p.add_subparsers(dest="selfassess_command", required=True)
+    s = ssub.add_parser(
+        "score",
+        help="print the segment and advice for a set of answers, as JSON",
+        description='ANSWERS.json holds {"answers": {"question_id": "answer_id", ...}} or a list of '
+        "[question_id, answer_id] pairs; the routing decides which answers are used. Exit 2 when the answers "
+        "stop before the route ends (naming the question needed next) or name an unknown question or answer.",
+    )
+    s.add_argument("answers", metavar="ANSWERS.json")
+    s.add_argument("--questionnaire", metavar="FILE", help="questionnaire YAML (default: SOC Hub's default)")
+    s.set_defaults(func=cmd_selfassess, needs_django=False)
+    s = ssub.add_parser("check", help="check a questionnaire file and summarise it")
+    s.add_argument("questionnaire", nargs="?", metavar="FILE", help="default: SOC Hub's default")
+    s.set_defaults(func=cmd_selfassess, needs_django=False)
+    s = ssub.add_parser(
+        "build-tree",
+        help="learn the routing from a survey with a decision tree and report its held-out accuracy",
+        description="SURVEY.csv has respondent_id, one column per question id holding the answer id (blank: not "
+        "asked) and segment. Writes a questionnaire YAML in the same format as the shipped one. Bad survey files "
+        "exit 2 naming the file, row and column.",
+    )
+    s.add_argument("survey", metavar="SURVEY.csv")
+    s.add_argument("--out", required=True, metavar="FILE", help="questionnaire YAML to write")
+    s.add_argument("--questions", metavar="BASE.yaml", help="questions, segments and advice (default: the shipped)")
+    s.add_argument("--max-questions", type=_positive_int, default=8, help="most questions on a route (default 8)")
+    s.add_argument("--min-questions", type=_positive_int, default=1, help="fewest questions on a route (default 1)")
+    s.add_argument("--test-share", type=float, default=0.25, help="share of respondents held out (default 0.25)")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(func=cmd_selfassess, needs_django=False)
+    s = ssub.add_parser("synthetic-survey", help="write a synthetic survey (for trying build-tree)")
+    s.add_argument("--out", required=True, metavar="FILE")
+    s.add_argument("--respondents", type=_positive_int, default=3000)
+    s.add_argument("--noise", type=float, default=0.15, help="chance each answer is replaced at random")
+    s.add_argument("--questions", metavar="BASE.yaml", help="questionnaire whose routing the answers follow")
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(func=cmd_selfassess, needs_django=False)
 
     p = sub.add_parser("audit", help="the audit log")
     asub = p.add_subparsers(dest="audit_command", required=True)
