@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sochub.linkage",
     "sochub.risk",
     "sochub.profiles",
+    "sochub.protect",
     "sochub.web",
 ]
 
@@ -262,3 +263,27 @@ SOCHUB_REVIEW_THRESHOLD = float(os.environ.get("SOCHUB_REVIEW_THRESHOLD", "0.5")
 # open default. Read and validated on use, so a new model needs no code change or restart of the worker.
 _RISK_MODELS = os.environ.get("SOCHUB_RISK_MODELS_DIR")
 SOCHUB_RISK_MODELS_DIR = Path(_RISK_MODELS) if _RISK_MODELS else None
+
+# Protect: the public self-assessment and local alerts ---------------------------------------------------
+# Another questionnaire YAML (versioned reference data); None: SOC Hub's own.
+SOCHUB_SELFASSESS_QUESTIONNAIRE = os.environ.get("SOCHUB_SELFASSESS_QUESTIONNAIRE") or None
+# Requests a minute one address may make to the public pages (going back and forth never comes close).
+# Counted in Django's cache: with several server processes, point CACHES at a shared cache.
+SOCHUB_SELFASSESS_RATE_LIMIT = int(os.environ.get("SOCHUB_SELFASSESS_RATE_LIMIT", "120"))
+# How long the answers carried from page to page stay valid, in seconds.
+SOCHUB_SELFASSESS_STATE_MAX_AGE = int(os.environ.get("SOCHUB_SELFASSESS_STATE_MAX_AGE", str(2 * 60 * 60)))
+# Where "Exit this page" goes (GOV.UK's advice: a neutral site that opens quickly).
+SOCHUB_SELFASSESS_EXIT_URL = os.environ.get("SOCHUB_SELFASSESS_EXIT_URL", "https://www.bbc.co.uk/weather")
+# The public address links in alert e-mails start with (unsubscribe); empty: the address staff use.
+SOCHUB_PUBLIC_URL = os.environ.get("SOCHUB_PUBLIC_URL", "").rstrip("/")
+
+# E-mail (alerts). The console backend prints messages and needs no network; set SOCHUB_EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the SOCHUB_EMAIL_* settings to send for real.
+EMAIL_BACKEND = os.environ.get("SOCHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("SOCHUB_EMAIL_FROM", "SOC Hub alerts <alerts@sochub.invalid>")
+EMAIL_HOST = os.environ.get("SOCHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SOCHUB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SOCHUB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SOCHUB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("SOCHUB_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30

@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 
@@ -28,5 +29,8 @@ def environment(**options: Any) -> Environment:
         **options,
     )
     env.globals.update(static=static, url=url, get_messages=get_messages)
+    # _(), gettext() and ngettext() through Django's translations (new style: "%(name)s" placeholders, escaped).
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = localtime
     return env

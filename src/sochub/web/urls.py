@@ -2,7 +2,7 @@ from django.urls import path
 
 from sochub.web.views import charts
 
-from .views import audit, auth, intel, linkage, partners, profiles, risk, risk_assessments
+from .views import audit, auth, intel, linkage, partners, profiles, protect, risk, risk_assessments, selfassess
 
 app_name = "web"
 
@@ -98,4 +98,13 @@ urlpatterns = [
         profiles.build_download,
         name="profile_build_file",
     ),
+    path("self-assessment/", selfassess.start, name="selfassess_start"),
+    path("self-assessment/question/", selfassess.question, name="selfassess_question"),
+    path("self-assessment/check/", selfassess.check, name="selfassess_check"),
+    path("self-assessment/result/", selfassess.result, name="selfassess_result"),
+    path("self-assessment/alerts/", selfassess.alerts, name="selfassess_alerts"),
+    path("self-assessment/alerts/done/", selfassess.alerts_done, name="selfassess_alerts_done"),
+    path("self-assessment/unsubscribe/<str:token>/", selfassess.unsubscribe, name="selfassess_unsubscribe"),
+    path("protect/self-assessment/", protect.stats, name="protect_stats"),
+    path("protect/self-assessment/messages/", protect.messages_page, name="protect_messages"),
 ]

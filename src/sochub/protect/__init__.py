@@ -1,0 +1,1 @@
+"""Protect: the public fraud and cyber crime self-assessment, its anonymous responses and local alerts."""
