@@ -2,7 +2,7 @@ from django.urls import path
 
 from sochub.web.views import charts
 
-from .views import audit, auth, intel, linkage, partners, profiles, protect, risk, risk_assessments, selfassess
+from .views import audit, auth, intel, linkage, partners, profiles, protect, risk, risk_assessments, selfassess, victims
 
 app_name = "web"
 
@@ -107,4 +107,13 @@ urlpatterns = [
     path("self-assessment/unsubscribe/<str:token>/", selfassess.unsubscribe, name="selfassess_unsubscribe"),
     path("protect/self-assessment/", protect.stats, name="protect_stats"),
     path("protect/self-assessment/messages/", protect.messages_page, name="protect_messages"),
+    path("victims/", victims.case_list, name="victim_cases"),
+    path("victims/refer/", victims.referral_new, name="victim_refer"),
+    path("victims/new-report/", victims.report_new, name="victim_report_new"),
+    path("victims/new-report/<int:report_id>/", victims.report_result, name="victim_report"),
+    path("victims/alerts/", victims.alerts, name="victim_alerts"),
+    path("victims/figures/", victims.figures, name="victim_figures"),
+    path("victims/<int:case_id>/", victims.case_detail, name="victim_case"),
+    path("victims/<int:case_id>/measures/<int:measure_id>/", victims.measure_update, name="victim_measure_update"),
+    path("victims/<int:case_id>/<slug:action>/", victims.case_action, name="victim_case_action"),
 ]
