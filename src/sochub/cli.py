@@ -130,6 +130,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from sochub.partners.models import User
     from sochub.profiles.demo import build_demo_profile
     from sochub.protect.demo import build_demo_self_assessments
+    from sochub.protect.demo_cases import build_demo_cases
     from sochub.risk import prioritisation
     from sochub.risk.demo import build_demo_assessments
 
@@ -169,6 +170,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         counts.update(build_demo_profile(seed=args.seed, files=practice))
         update("Building the demo local profile", 1, 1)
         counts.update(build_demo_self_assessments(seed=args.seed))
+        counts.update(build_demo_cases(seed=args.seed))
     write_practice_files(practice)
     print("Demo world built:")
     for key, value in counts.items():

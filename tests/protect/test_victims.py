@@ -329,3 +329,15 @@ def test_figures(lead: User, make_user: Callable[..., User]) -> None:
     narrow = {**_dmy("start", TODAY - timedelta(days=12)), **_dmy("end", TODAY)}
     assert selectors.figures(user=lead, start=TODAY - timedelta(days=12), end=TODAY, today=TODAY).cases == 2
     assert "<strong>2</strong>" in _client(lead).get("/victims/figures/", narrow).content.decode()
+
+
+def test_demo_cases_cover_every_state(db: Any) -> None:
+    from sochub.intel.demo import build_demo
+    from sochub.protect.demo_cases import build_demo_cases
+    from sochub.protect.models import VictimCase
+
+    build_demo(seed=3, nominals=300, password="demo-cases-password-42")
+    made = build_demo_cases(seed=3, today=date(2026, 11, 28))
+    assert made["victim cases"] == 30 and made["victim cases closed"] > 0
+    assert VictimCase.objects.filter(visited_on__isnull=True).exists()
+    assert VictimCase.objects.filter(volunteer__isnull=False).exists()
