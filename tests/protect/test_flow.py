@@ -3,17 +3,22 @@ questionnaire: routing, Back and Change, the signed state, honeypot, rate limit,
 
 from __future__ import annotations
 
+import base64
 import html as htmllib
 import re
+import zlib
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from sochub.audit.models import AuditEvent
 from sochub.engine.selfassess import Questionnaire, score
 from sochub.protect.models import AlertContact, SelfAssessment
+from sochub.protect.selectors import audience
 from tests.protect.conftest import hidden, route_to, walk
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +195,7 @@ def test_signing_up_for_alerts_keeps_only_the_contact_and_district(client: Clien
         "/self-assessment/alerts/", {"s": state, "consent": "yes", "email": "Pat@Example.org", "district": "m14 5ab"}
     )
     assert response.status_code == 302
-    assert "You have signed up" in client.get(response["Location"]).content.decode()
+    assert "Check your e-mail" in client.get(response["Location"]).content.decode()
     contact = AlertContact.objects.get()
     assert (contact.kind, contact.email, contact.phone, contact.district, contact.segment) == (
         "email",
@@ -200,6 +205,16 @@ def test_signing_up_for_alerts_keeps_only_the_contact_and_district(client: Clien
         "G",
     )
     assert contact.subscribed and contact.consent_wording.startswith("Yes, send me alerts")
+    # Nothing is sent until the person confirms through the link e-mailed to them.
+    assert contact.confirmed_at is None and not audience(segments=[], districts=["M14"]).exists()
+    (confirmation,) = mail.outbox
+    assert confirmation.to == ["Pat@Example.org"]
+    link = re.search(r"https?://\S+/self-assessment/alerts/confirm/(\S+)/", confirmation.body)
+    assert link is not None
+    page = client.get(f"/self-assessment/alerts/confirm/{link.group(1)}/").content.decode()
+    assert "Start my alerts" in page and AlertContact.objects.get().confirmed_at is None  # a GET changes nothing
+    client.post(f"/self-assessment/alerts/confirm/{link.group(1)}/")
+    assert audience(segments=[], districts=["M14"]).get() == contact
     # Nothing ties the contact to the answers.
     assert {f.name for f in AlertContact._meta.get_fields()} == {
         "id",
@@ -212,15 +227,22 @@ def test_signing_up_for_alerts_keeps_only_the_contact_and_district(client: Clien
         "consent_wording",
         "unsubscribe_token",
         "unsubscribed_at",
+        "confirmed_at",
+        "signup_key",
     }
+    assert contact.signup_key not in set(SelfAssessment.objects.values_list("submission", flat=True))
     assert AuditEvent.objects.filter(object_type="alert contacts", operation="collection").count() == 1
-    # Signing up again updates the same contact; a phone number is another contact.
-    client.post(
-        "/self-assessment/alerts/", {"s": state, "consent": "yes", "email": "pat@example.org", "district": "M15"}
+    # One sign-up per result: the same result cannot sign up more addresses.
+    client.post("/self-assessment/alerts/", {"s": state, "consent": "yes", "email": "x@example.org", "district": "M15"})
+    assert AlertContact.objects.count() == 1
+    # Another result with an address already signed up leaves it as it is (and the page says the same).
+    check, _ = walk(client, route_to(q, "H"))
+    other = hidden(_submit(client, check.content.decode()), "s")
+    response = client.post(
+        "/self-assessment/alerts/", {"s": other, "consent": "yes", "email": "pat@example.org", "district": "M15"}
     )
-    assert AlertContact.objects.get().district == "M15"
-    client.post("/self-assessment/alerts/", {"s": state, "consent": "yes", "phone": "07700 900 123", "district": "L8"})
-    assert AlertContact.objects.get(kind="phone").phone == "+447700900123"
+    assert response.status_code == 302 and AlertContact.objects.get().district == "M14"
+    assert len(mail.outbox) == 1
 
 
 def test_unsubscribe_takes_one_click_and_a_second_is_harmless(client: Client, q: Questionnaire) -> None:
@@ -288,3 +310,20 @@ def test_a_response_keeps_only_todays_date(client: Client, q: Questionnaire) -> 
     _submit(client, check.content.decode())
     stored = SelfAssessment.objects.get()
     assert timezone.localdate() - stored.submitted_on < timedelta(days=1)
+
+
+def test_the_state_in_links_and_history_reveals_nothing(client: Client, q: Questionnaire) -> None:
+    response = client.post("/self-assessment/", {"district": "M14"})
+    page = client.get(response["Location"]).content.decode()
+    state, qid = hidden(page, "s"), hidden(page, "question")
+    answer = q.question(qid).answers[0].id
+    response = client.post("/self-assessment/question/", {"s": state, "question": qid, "answer": answer})
+    token = unquote(response["Location"].split("s=", 1)[1])  # the next page's address, kept in history
+    readable = []
+    for part in token.replace(".", ":").split(":"):  # a signed (not encrypted) token decodes and inflates
+        try:
+            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+            readable.append(zlib.decompress(raw))
+        except (ValueError, zlib.error):
+            readable.append(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) if part else b"")
+    assert not any(b"M14" in text or qid.encode() in text for text in readable)

@@ -54,7 +54,7 @@ def _contact(email: str = "", phone: str = "", district: str = "M14", segment: s
         segment=segment,
         consent_wording="yes",
         unsubscribe_token=f"tok-{AlertContact.objects.count()}-{district}-{segment}",
-        **kw,
+        **{"confirmed_at": timezone.now(), **kw},
     )
 
 
@@ -177,7 +177,7 @@ def test_hostile_message_input_is_refused_or_escaped(people: dict[str, User]) ->
     )
     ok = client.post(
         "/protect/self-assessment/messages/",
-        {"action": "check", "subject": "<b>Hi</b>", "body": "<script>alert(1)</script>" + "x" * 10},
+        {"action": "check", "districts": "M14", "subject": "<b>Hi</b>", "body": "<script>alert(1)</script>" + "x" * 10},
     )
     assert ok.status_code == 200
     assert "<script>alert(1)</script>" not in ok.content.decode() and "&lt;script&gt;" in ok.content.decode()

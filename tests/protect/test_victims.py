@@ -232,6 +232,18 @@ def test_a_volunteer_sees_only_their_case_and_only_what_they_need(
     assert response.status_code == 302
     assert "she is well" in client.get(f"/victims/{case.pk}/").content.decode()
     assert policies.can_support(volunteer, case) and not policies.can_view_full(volunteer, case)
+    # Once the case is closed the volunteer no longer sees the person.
+    services.case_close(actor=act(lead), case=case, reason="Settled; family involved.")
+    case.refresh_from_db()
+    assert client.get(f"/victims/{case.pk}/").status_code == 404
+    assert case.reference not in client.get("/victims/").content.decode()
+
+
+def test_bad_numbers_in_forms_are_refused_not_crashes(lead: User, case: VictimCase) -> None:
+    client = _client(lead)
+    assert client.post("/victims/alerts/", {"alert": "abc"}).status_code == 404
+    huge = {"start-day": "1", "start-month": "1", "start-year": "9" * 40}
+    assert client.get("/victims/figures/", huge).status_code in (200, 400)
 
 
 def test_other_agencies_and_other_roles_get_404(

@@ -125,7 +125,7 @@ def figures(*, user: User, start: date, end: date, today: date) -> Figures:
         for case in mine:
             if case.visited_on is None:
                 row.waiting += 1
-                row.waiting_overdue += int(case.visit_due < today)
+                row.waiting_overdue += int(case.is_open and case.visit_due < today)
                 continue
             row.visited += 1
             days.append((case.visited_on - case.referred_on).days)

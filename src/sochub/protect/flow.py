@@ -2,20 +2,26 @@
 where an answer leads.
 
 No server session is kept for the public: the answers so far travel in a hidden field (and in the Back and
-Change links) signed with Django's signing and a salt of their own, so a changed or stale state is refused.
+Change links) encrypted and authenticated (Fernet), so a changed or stale state is refused and nobody reading
+a browser's history or a proxy's log learns the answers.
 The state also carries a one-off random number, so a submission that is refreshed or replayed is stored once.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 import secrets
+import time
+import zlib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -95,18 +101,28 @@ class State:
 
     def dumps(self) -> str:
         data = {"a": [list(p) for p in self.answers], "d": self.district, "n": self.nonce, "f": self.fingerprint}
-        return signing.dumps(data, salt=SALT, compress=True)
+        plain = zlib.compress(json.dumps(data, separators=(",", ":")).encode())
+        return _fernet().encrypt(plain).decode("ascii")
 
     @classmethod
     def loads(cls, token: str) -> State:
         if not token or len(token) > 8000:
             raise StateError("missing")
+        fernet = _fernet()
         try:
-            data: Any = signing.loads(token, salt=SALT, max_age=settings.SOCHUB_SELFASSESS_STATE_MAX_AGE)
-        except signing.SignatureExpired as exc:
-            raise StateError("expired") from exc
-        except signing.BadSignature as exc:
+            plain = fernet.decrypt(token.encode("ascii"))
+            written = fernet.extract_timestamp(token.encode("ascii"))
+            inflater = zlib.decompressobj()
+            text = inflater.decompress(plain, MAX_STATE_BYTES)
+            if inflater.unconsumed_tail:
+                raise ValueError("state too large")
+            data: Any = json.loads(text)
+        except (InvalidToken, UnicodeEncodeError) as exc:
             raise StateError("tampered") from exc
+        except (zlib.error, ValueError) as exc:
+            raise StateError("malformed") from exc
+        if time.time() - written > settings.SOCHUB_SELFASSESS_STATE_MAX_AGE:
+            raise StateError("expired")
         try:
             answers = tuple((str(q), str(a)) for q, a in data["a"])
             state = cls(answers=answers, district=str(data["d"]), nonce=str(data["n"]), fingerprint=str(data["f"]))
@@ -117,6 +133,17 @@ class State:
         if state.fingerprint != questionnaire_fingerprint():
             raise StateError("changed")
         return state
+
+
+MAX_STATE_BYTES = 64_000
+
+
+@cache
+def _fernet() -> Fernet:
+    """The answers so far travel between pages encrypted as well as authenticated (Fernet, a key derived from
+    SECRET_KEY and this flow's salt), so browser history and proxy logs show nothing of them."""
+    key = hashlib.sha256(f"{settings.SECRET_KEY}:{SALT}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 @dataclass(frozen=True)

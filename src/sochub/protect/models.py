@@ -48,6 +48,10 @@ class AlertContact(models.Model):
     consent_wording = models.CharField(max_length=500)
     unsubscribe_token = models.CharField(max_length=64, unique=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Alerts go only to contacts who confirmed through the link sent to them (nobody can sign up someone else).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the self-assessment's one-off number: one sign-up per result.
+    signup_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from sochub.partners.models import Role, User
 
-from .models import VictimCase
+from .models import CaseStatus, VictimCase
 
 VIEW_ROLES = (Role.ANALYST, Role.COORDINATOR, Role.OFFICER, Role.PARTNER)
 SEND_ROLES = (Role.COORDINATOR, Role.OFFICER, Role.PARTNER)
@@ -56,8 +56,8 @@ def visible_cases(user: User, qs: QuerySet[VictimCase] | None = None) -> QuerySe
     qs = VictimCase.objects.all() if qs is None else qs
     if can_work_cases(user) and user.agency_id is not None:
         return qs.filter(agency_id=user.agency_id)
-    if is_volunteer(user):
-        return qs.filter(volunteer_id=user.pk)
+    if is_volunteer(user):  # only while the case is open: a closed case's details are no longer theirs to see
+        return qs.filter(volunteer_id=user.pk, status=CaseStatus.OPEN)
     return qs.none()
 
 
@@ -72,7 +72,7 @@ def can_work(user: User, case: VictimCase) -> bool:
 
 def can_support(user: User, case: VictimCase) -> bool:
     """The volunteer's view of a case assigned to them."""
-    return is_volunteer(user) and not can_view_full(user, case) and case.volunteer_id == user.pk
+    return is_volunteer(user) and not can_view_full(user, case) and case.volunteer_id == user.pk and case.is_open
 
 
 def can_add_support_note(user: User, case: VictimCase) -> bool:

@@ -154,8 +154,8 @@ def _district_key(district: str) -> tuple[str, int, str]:
 
 
 def audience(*, segments: list[str], districts: list[str]) -> QuerySet[AlertContact]:
-    """Contacts who agreed and have not unsubscribed, in the chosen segments and districts ([] = all)."""
-    qs = AlertContact.objects.filter(unsubscribed_at__isnull=True).exclude(consented_at__isnull=True)
+    """Contacts who agreed, confirmed and have not unsubscribed, in the chosen segments and districts."""
+    qs = AlertContact.objects.filter(unsubscribed_at__isnull=True, confirmed_at__isnull=False)
     if segments:
         qs = qs.filter(segment__in=segments)
     if districts:

@@ -71,10 +71,22 @@ def clean_phone(text: str) -> str:
     return "+44" + value[1:] if value.startswith("0") else value
 
 
-def contact_subscribe(*, consent: bool, email: str, phone: str, district: str, segment: str) -> AlertContact:
+def contact_subscribe(
+    *,
+    consent: bool,
+    email: str,
+    phone: str,
+    district: str,
+    segment: str,
+    signup_key: str,
+    confirm_url: Callable[[str], str],
+) -> AlertContact | None:
     """Sign someone up for local alerts: consent, an e-mail address OR a phone number, and a district.
 
-    Signing up again with the same address updates the district and segment (and renews the consent)."""
+    Nothing is sent until the person confirms through the link e-mailed to them, so nobody can sign up
+    someone else's address; an address already signed up is left as it is (the page says the same either
+    way, so it reveals nothing). ``signup_key`` allows one sign-up per self-assessment result. Phone numbers
+    stay unconfirmed until a text-message sender is configured. Returns the new contact, or None."""
     problems: dict[str, str] = {}
     email, phone = (email or "").strip(), (phone or "").strip()
     if not consent:
@@ -104,22 +116,64 @@ def contact_subscribe(*, consent: bool, email: str, phone: str, district: str, s
     if problems:
         raise ValidationError(problems)
     kind = ContactKind.EMAIL if email else ContactKind.PHONE
+    same = {"email__iexact": email} if email else {"phone": phone}
+    if AlertContact.objects.filter(kind=kind, unsubscribed_at__isnull=True, **same).exists():
+        return None
+    try:
+        with transaction.atomic():
+            contact = AlertContact.objects.create(
+                kind=kind,
+                email=email,
+                phone=phone,
+                district=district,
+                segment=segment,
+                consented_at=timezone.now(),
+                consent_wording=CONSENT_WORDING,
+                unsubscribe_token=_token(),
+                signup_key=signup_key,
+            )
+            audit.record(
+                actor=None,
+                operation=Operation.COLLECTION,
+                object_type=CONTACTS,
+                object_ids=[contact.pk],
+                purpose="Local fraud and cyber crime alerts, with the person's consent",
+                detail={"kind": kind, "district": district, "confirmed": False},
+            )
+    except IntegrityError:  # this result has been used to sign up already
+        return None
+    if kind == ContactKind.EMAIL:
+        link = confirm_url(contact.unsubscribe_token)
+        EmailMessage(
+            subject=_("Confirm your fraud and scam alerts"),
+            body=_(
+                "Someone, probably you, asked for alerts about fraud and scams near %(district)s.\n\n"
+                "To start them, open this link: %(url)s\n\nIf it was not you, ignore this e-mail: nothing "
+                "will be sent."
+            )
+            % {"district": district, "url": link},
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email],
+        ).send(fail_silently=True)
+    return contact
+
+
+def contact_confirm(*, token: str) -> AlertContact | None:
+    """The person followed the link in the confirmation e-mail: alerts may start. Harmless twice."""
+    contact = selectors.contact_by_token(token)
+    if contact is None or contact.confirmed_at is not None or contact.unsubscribed_at is not None:
+        return contact
     with transaction.atomic():
-        existing = AlertContact.objects.filter(
-            kind=kind, unsubscribed_at__isnull=True, **({"email__iexact": email} if email else {"phone": phone})
-        ).first()
-        contact = existing or AlertContact(kind=kind, email=email, phone=phone, unsubscribe_token=_token())
-        contact.district, contact.segment = district, segment
-        contact.consented_at, contact.consent_wording = timezone.now(), CONSENT_WORDING
-        contact.save()
+        AlertContact.objects.filter(pk=contact.pk).update(confirmed_at=timezone.now())
         audit.record(
             actor=None,
-            operation=Operation.ALTERATION if existing else Operation.COLLECTION,
+            operation=Operation.ALTERATION,
             object_type=CONTACTS,
             object_ids=[contact.pk],
             purpose="Local fraud and cyber crime alerts, with the person's consent",
-            detail={"kind": kind, "district": district},
+            detail={"confirmed": True},
         )
+    contact.refresh_from_db()
     return contact
 
 
@@ -163,7 +217,9 @@ def message_check(*, segments: Sequence[str], districts: str | Sequence[str], su
         problems["segments"] = _("Choose segments from the list")
     parts = districts.replace(",", " ").split() if isinstance(districts, str) else list(districts)
     cleaned: set[str] = set()
-    if len(parts) > 200:
+    if not parts:  # never the whole country by accident
+        problems["districts"] = _("Enter the postcode districts to send to, like M14, M15")
+    elif len(parts) > 200:
         problems["districts"] = _("Enter at most 200 postcode districts")
     else:
         for part in parts:
@@ -224,7 +280,7 @@ def message_send(*, actor: Actor, draft: Draft, unsubscribe_url: Callable[[str],
             body=message_body(draft, link),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[contact.email],
-            headers={"List-Unsubscribe": f"<{link}>"},
+            headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
             connection=connection,
         )
         messages.append(message)

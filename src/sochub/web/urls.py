@@ -104,6 +104,7 @@ urlpatterns = [
     path("self-assessment/result/", selfassess.result, name="selfassess_result"),
     path("self-assessment/alerts/", selfassess.alerts, name="selfassess_alerts"),
     path("self-assessment/alerts/done/", selfassess.alerts_done, name="selfassess_alerts_done"),
+    path("self-assessment/alerts/confirm/<str:token>/", selfassess.alerts_confirm, name="selfassess_alerts_confirm"),
     path("self-assessment/unsubscribe/<str:token>/", selfassess.unsubscribe, name="selfassess_unsubscribe"),
     path("protect/self-assessment/", protect.stats, name="protect_stats"),
     path("protect/self-assessment/messages/", protect.messages_page, name="protect_messages"),

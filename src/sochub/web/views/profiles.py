@@ -139,7 +139,7 @@ def _date_from(request: HttpRequest, prefix: str) -> tuple[date | None, dict[str
         return None, typed, False
     try:
         return date(int(typed["year"]), int(typed["month"]), int(typed["day"])), typed, True
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, typed, True
 
 

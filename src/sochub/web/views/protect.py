@@ -23,6 +23,7 @@ from sochub.protect import policies, selectors, services
 from sochub.protect.selectors import Row, SegmentInfo
 
 from .common import actor_for, current_user, error_list, render, signed_in
+from .selfassess import public_url
 
 # One colour per segment (GOV.UK palette), in the questionnaire's order; the tables carry the same figures.
 PALETTE = ("#00703c", "#1d70b8", "#4c2c92", "#28a197", "#f47738", "#d53880", "#d4351c", "#505a5f")
@@ -151,9 +152,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 def _unsubscribe_url(request: HttpRequest) -> Any:
     def build(token: str) -> str:
-        path = reverse("web:selfassess_unsubscribe", args=[token])
-        base = settings.SOCHUB_PUBLIC_URL
-        return f"{base}{path}" if base else request.build_absolute_uri(path)
+        return public_url(request, reverse("web:selfassess_unsubscribe", args=[token]))
 
     return build
 

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sochub.engine.selfassess import AnswerError, IncompleteError, score
@@ -237,7 +238,12 @@ def alerts(request: HttpRequest) -> HttpResponse:
     if request.POST.get(HONEYPOT):
         return redirect("web:selfassess_alerts_done")
     try:
-        services.contact_subscribe(segment=ctx["result"].segment.id, **values)
+        services.contact_subscribe(
+            segment=ctx["result"].segment.id,
+            signup_key=hashlib.sha256(f"alerts:{state.nonce}".encode()).hexdigest(),
+            confirm_url=lambda token: public_url(request, reverse("web:selfassess_alerts_confirm", args=[token])),
+            **values,
+        )
     except ValidationError as exc:
         return _page(request, "selfassess/result.html", {**ctx, "values": values, "errors": error_list(exc)}, 400)
     return redirect("web:selfassess_alerts_done")
@@ -249,6 +255,26 @@ def alerts_done(request: HttpRequest) -> HttpResponse:
     return _page(request, "selfassess/alerts_done.html")
 
 
+def public_url(request: HttpRequest, path: str) -> str:
+    base = settings.SOCHUB_PUBLIC_URL
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+@rate_limited
+@require_http_methods(["GET", "POST"])
+def alerts_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail: a button to start the alerts (a mail scanner's GET changes nothing)."""
+    contact = selectors.contact_by_token(token[:100])
+    if contact is None:
+        return _page(request, "selfassess/alerts_confirm.html", {"unknown": True}, status=404)
+    if request.method == "POST":
+        services.contact_confirm(token=token)
+        return _page(request, "selfassess/alerts_confirm.html", {"done": True})
+    return _page(request, "selfassess/alerts_confirm.html", {"token": token, "done": contact.confirmed_at is not None})
+
+
+# One-click unsubscribe (RFC 8058): mail clients POST without a CSRF token; the token in the link is the secret.
+@csrf_exempt
 @rate_limited
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:

@@ -64,7 +64,7 @@ def _date_from(post: Any, prefix: str) -> tuple[date | None, dict[str, str]]:
     typed = {part: post.get(f"{prefix}-{part}", "").strip() for part in ("day", "month", "year")}
     try:
         return date(int(typed["year"]), int(typed["month"]), int(typed["day"])), typed
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, typed
 
 
@@ -177,7 +177,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     user = _staff_only(request)
     if request.method == "POST":
-        alert = selectors.alerts_for(user).filter(pk=request.POST.get("alert", "0") or 0).first()
+        raw = request.POST.get("alert", "")
+        alert = selectors.alerts_for(user).filter(pk=int(raw)).first() if raw.isdigit() else None
         if alert is None:
             raise Http404
         services.alert_read(actor=actor_for(request), alert=alert)
