@@ -37,6 +37,7 @@ run: setup
 	@$(BIN)/sochub worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  echo ""; echo "SOC Hub is running at http://127.0.0.1:$(PORT)/  (press Ctrl+C to stop)"; \
 	  cat var/demo-sign-in.txt 2>/dev/null; echo ""; \
+	  SOCHUB_POSTCODE_DISTRICTS=$${SOCHUB_POSTCODE_DISTRICTS:-$(CURDIR)/var/demo-files/postcode-districts.csv} \
 	  $(BIN)/sochub serve --port $(PORT)
 
 lint:

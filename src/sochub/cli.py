@@ -129,7 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from sochub.linkage.services import source_records_adopt
     from sochub.partners.models import User
     from sochub.profiles.demo import build_demo_profile
-    from sochub.protect.demo import build_demo_self_assessments
+    from sochub.protect.demo import build_demo_self_assessments, write_demo_district_points
     from sochub.protect.demo_cases import build_demo_cases
     from sochub.risk import prioritisation
     from sochub.risk.demo import build_demo_assessments
@@ -172,6 +172,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         counts.update(build_demo_self_assessments(seed=args.seed))
         counts.update(build_demo_cases(seed=args.seed))
     write_practice_files(practice)
+    write_demo_district_points(practice)
     print("Demo world built:")
     for key, value in counts.items():
         print(f"  {key.replace('_', ' ')}: {value:,}")

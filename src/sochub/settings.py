@@ -274,6 +274,8 @@ SOCHUB_SELFASSESS_RATE_LIMIT = int(os.environ.get("SOCHUB_SELFASSESS_RATE_LIMIT"
 SOCHUB_SELFASSESS_STATE_MAX_AGE = int(os.environ.get("SOCHUB_SELFASSESS_STATE_MAX_AGE", str(2 * 60 * 60)))
 # Where "Exit this page" goes (GOV.UK's advice: a neutral site that opens quickly).
 SOCHUB_SELFASSESS_EXIT_URL = os.environ.get("SOCHUB_SELFASSESS_EXIT_URL", "https://www.bbc.co.uk/weather")
+# Postcode district centres (CSV: district, latitude, longitude) for the staff segment map; none: no map.
+SOCHUB_POSTCODE_DISTRICTS = os.environ.get("SOCHUB_POSTCODE_DISTRICTS") or None
 # The public address links in alert e-mails start with (unsubscribe); empty: the address staff use.
 SOCHUB_PUBLIC_URL = os.environ.get("SOCHUB_PUBLIC_URL", "").rstrip("/")
 

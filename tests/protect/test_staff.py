@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -200,3 +202,26 @@ def test_demo_builds_responses_and_contacts(people: dict[str, User]) -> None:
     assert SelfAssessment.objects.values("segment").distinct().count() >= 6
     html = _client(people["analyst"]).get("/protect/self-assessment/").content.decode()
     assert "300" in html and not re.search(r">\s*M99\s*<", html)  # a district with 3 responses is not shown
+
+
+def test_the_segment_map_places_named_districts_only(people: dict[str, User], settings: Any, tmp_path: Path) -> None:
+    _response("M14", "A", n=8)
+    _response("M14", "H", n=4)  # 12 responses, a third vulnerable
+    _response("M15", "G", n=10)  # all vulnerable
+    _response("L8", "H", n=9)  # under the minimum: never placed
+    _response("M20", "A", n=10)  # named, but no centre in the file
+    client = _client(people["officer"])
+    assert 'data-testid="segment-map-off"' in client.get("/protect/self-assessment/").content.decode()
+    centres = tmp_path / "districts.csv"
+    centres.write_text("district,latitude,longitude\nM14,53.447,-2.225\nM15,53.465,-2.255\nL8,53.39,-2.965\n")
+    settings.SOCHUB_POSTCODE_DISTRICTS = str(centres)
+    assert 'data-testid="segment-map"' in client.get("/protect/self-assessment/").content.decode()
+    data = client.get("/protect/self-assessment/districts.geojson").json()
+    placed = {f["properties"]["district"]: f["properties"] for f in data["features"]}
+    assert set(placed) == {"M14", "M15"} and data["unplaced"] == ["M20"]
+    assert placed["M15"]["vulnerable_share"] == 1.0 and placed["M14"]["vulnerable_share"] == 0.333
+    assert placed["M15"]["colour"] != placed["M14"]["colour"]
+    centres.write_text("district,latitude,longitude\nM14,53.4,-2.2\nnot a district,1,2\n")
+    page = client.get("/protect/self-assessment/").content.decode()
+    assert "cannot be used" in page and "row 3" in page
+    assert _client(people["volunteer"]).get("/protect/self-assessment/districts.geojson").status_code == 404

@@ -13,6 +13,7 @@ import hashlib
 import random
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -116,3 +117,27 @@ def build_demo_self_assessments(seed: int, responses: int = 1500) -> dict[str, i
         SelfAssessment.objects.bulk_create(made, batch_size=500)
         AlertContact.objects.bulk_create(contacts)
     return {"responses": len(made), "contacts": len(contacts)}
+
+
+# Approximate centres of the demo's postcode districts (demo only: a partnership supplies its own, licensed,
+# for example from the ONS Postcode Directory).
+DEMO_DISTRICT_CENTRES = {
+    "M1": (53.478, -2.236), "M4": (53.484, -2.225), "M6": (53.495, -2.300), "M8": (53.510, -2.236),
+    "M11": (53.478, -2.180), "M13": (53.460, -2.215), "M14": (53.447, -2.225), "M15": (53.465, -2.255),
+    "M16": (53.455, -2.265), "M20": (53.425, -2.230), "M21": (53.440, -2.275), "M30": (53.480, -2.350),
+    "M40": (53.515, -2.195), "BL1": (53.590, -2.445), "BL3": (53.565, -2.430), "OL1": (53.545, -2.110),
+    "OL9": (53.535, -2.140), "SK1": (53.405, -2.155), "SK4": (53.415, -2.185), "WN1": (53.550, -2.630),
+    "WN2": (53.535, -2.570), "L1": (53.403, -2.982), "L4": (53.440, -2.960), "L5": (53.425, -2.975),
+    "L6": (53.420, -2.950), "L8": (53.390, -2.965), "L11": (53.445, -2.930), "L15": (53.400, -2.925),
+    "L17": (53.375, -2.945), "L18": (53.380, -2.905), "CH41": (53.390, -3.030), "CH44": (53.420, -3.045),
+    "WA9": (53.440, -2.720), "WA10": (53.455, -2.745), "PR8": (53.630, -3.010),
+}  # fmt: skip
+
+
+def write_demo_district_points(folder: Path) -> Path:
+    """The demo districts' approximate centres as the CSV ``SOCHUB_POSTCODE_DISTRICTS`` reads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "postcode-districts.csv"
+    lines = ["district,latitude,longitude"] + [f"{d},{lat},{lon}" for d, (lat, lon) in DEMO_DISTRICT_CENTRES.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -188,3 +188,40 @@ def contact_by_token(token: str) -> AlertContact | None:
     if not token or len(token) > 64:
         return None
     return AlertContact.objects.filter(unsubscribe_token=token).first()
+
+
+# Shares of vulnerable segments that the map's colour bands start at (and the key shows).
+MAP_BANDS = (0.0, 0.2, 0.35, 0.5, 0.65)
+MAP_COLOURS = ("#d2e2f1", "#9ecae1", "#f4a582", "#d6604d", "#b2182b")
+
+
+def district_map(figs: Figures, points: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """The districts with enough responses to be named, placed at their centres, as GeoJSON points with
+    their responses, vulnerable share, colour band and segment counts (for the staff map)."""
+    vulnerable = {s.id for s in figs.segments if s.vulnerable}
+    features: list[dict[str, Any]] = []
+    for row in figs.districts:
+        where = points.get(row.label)
+        if where is None:
+            continue
+        share = sum(row.counts.get(s, 0) for s in vulnerable) / row.total if row.total else 0.0
+        band = max(i for i, start in enumerate(MAP_BANDS) if share >= start)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(where[1], 5), round(where[0], 5)]},
+                "properties": {
+                    "district": row.label,
+                    "responses": row.total,
+                    "vulnerable_share": round(share, 3),
+                    "colour": MAP_COLOURS[band],
+                    "segments": {s.id: row.counts.get(s.id, 0) for s in figs.segments},
+                },
+            }
+        )
+    placed = {f["properties"]["district"] for f in features}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "unplaced": sorted(r.label for r in figs.districts if r.label not in placed),
+    }

@@ -107,6 +107,7 @@ urlpatterns = [
     path("self-assessment/alerts/confirm/<str:token>/", selfassess.alerts_confirm, name="selfassess_alerts_confirm"),
     path("self-assessment/unsubscribe/<str:token>/", selfassess.unsubscribe, name="selfassess_unsubscribe"),
     path("protect/self-assessment/", protect.stats, name="protect_stats"),
+    path("protect/self-assessment/districts.geojson", protect.district_map, name="protect_district_map"),
     path("protect/self-assessment/messages/", protect.messages_page, name="protect_messages"),
     path("victims/", victims.case_list, name="victim_cases"),
     path("victims/refer/", victims.referral_new, name="victim_refer"),

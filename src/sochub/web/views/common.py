@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -95,3 +96,9 @@ def purpose_needed(request: HttpRequest) -> HttpResponse | None:
     if request.session.get(PURPOSE_SESSION_KEY):
         return None
     return redirect(f"{reverse('web:purpose')}?next={request.path}")
+
+
+def tile_origin(url: str) -> str:
+    """The origin of a configured map tile server, for the page's img-src (empty unless http(s))."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("https", "http") and parts.netloc else ""

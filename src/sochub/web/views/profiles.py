@@ -17,7 +17,6 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -46,7 +45,7 @@ from sochub.profiles.models import (
     Strand,
 )
 
-from .common import actor_for, current_user, intel_user, purpose_needed, render
+from .common import actor_for, current_user, intel_user, purpose_needed, render, tile_origin
 
 # Files offered beside each build on the overview (the rest stay downloadable from the map and trends pages).
 BUILD_DOWNLOADS = (
@@ -449,11 +448,6 @@ def _chosen_build(request: HttpRequest, profile: Profile) -> ProfileBuild | None
     return selectors.latest_build(profile)
 
 
-def _tile_origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("https", "http") and parts.netloc else ""
-
-
 def _hotspot_rows(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = [
         f["properties"]
@@ -488,7 +482,7 @@ def profile_map(request: HttpRequest, profile_id: int) -> HttpResponse:
             "points": point_colours,
         }
         patterns = sorted({f["properties"].get("pattern") for f in features} - {None, NO_PATTERN})
-        tile_url = settings.SOCHUB_MAP_TILE_URL if _tile_origin(settings.SOCHUB_MAP_TILE_URL) else ""
+        tile_url = settings.SOCHUB_MAP_TILE_URL if tile_origin(settings.SOCHUB_MAP_TILE_URL) else ""
         context.update(
             {
                 "summary": summary,
@@ -511,7 +505,7 @@ def profile_map(request: HttpRequest, profile_id: int) -> HttpResponse:
         _consulted(request, profile, "profile map", build=build.pk)
     response = render(request, "profiles/map.html", context)
     if build is not None and context.get("tile_url"):
-        response._csp_update = {"img-src": [_tile_origin(context["tile_url"])]}  # type: ignore[attr-defined]
+        response._csp_update = {"img-src": [tile_origin(context["tile_url"])]}  # type: ignore[attr-defined]
     return response
 
 

@@ -13,16 +13,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sochub.engine.hotspots.errors import DataError
 from sochub.protect import policies, selectors, services
+from sochub.protect.districts import district_points
 from sochub.protect.selectors import Row, SegmentInfo
 
-from .common import actor_for, current_user, error_list, render, signed_in
+from .common import actor_for, current_user, error_list, render, signed_in, tile_origin
 from .selfassess import public_url
 
 # One colour per segment (GOV.UK palette), in the questionnaire's order; the tables carry the same figures.
@@ -138,7 +140,12 @@ def stats(request: HttpRequest) -> HttpResponse:
             segments=segs,
         ),
     }
-    return render(
+    try:
+        points, map_problem = district_points(), ""
+    except DataError as exc:  # the administrator's file: say what is wrong with it, keep the figures
+        points, map_problem = {}, str(exc)
+    tile_url = settings.SOCHUB_MAP_TILE_URL if points and tile_origin(settings.SOCHUB_MAP_TILE_URL) else ""
+    response = render(
         request,
         "protect/stats.html",
         {
@@ -146,8 +153,29 @@ def stats(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "district_rows": district_rows,
             "can_send": policies.can_send_messages(current_user(request)),
+            "map_on": bool(points),
+            "map_problem": map_problem,
+            "map_bands": list(zip(selectors.MAP_BANDS, selectors.MAP_COLOURS, strict=True)),
+            "tile_url": tile_url,
+            "tile_attribution": settings.SOCHUB_MAP_TILE_ATTRIBUTION if tile_url else "",
         },
     )
+    if tile_url:
+        response._csp_update = {"img-src": [tile_origin(tile_url)]}  # type: ignore[attr-defined]
+    return response
+
+
+@signed_in
+@require_GET
+def district_map(request: HttpRequest) -> HttpResponse:
+    """The segment map's districts (only those with enough responses to be named), as GeoJSON."""
+    _user_may_view(request)
+    try:
+        points = district_points()
+    except DataError:
+        points = {}
+    data = selectors.district_map(selectors.figures(today=timezone.localdate()), points)
+    return JsonResponse(data, content_type="application/geo+json")
 
 
 def _unsubscribe_url(request: HttpRequest) -> Any:
