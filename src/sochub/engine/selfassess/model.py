@@ -8,15 +8,15 @@ is well formed: it ends in a segment, never asks a question twice, and asks betw
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from sochub.engine.reference_data import content_fingerprint, read_yaml, validate
 
 REFERENCE = Path(__file__).parent / "reference"
 DEFAULT_QUESTIONNAIRE = REFERENCE / "questionnaire.yaml"
@@ -348,56 +348,9 @@ def _extreme_route(nodes: dict[str, Node], start: str, depth: dict[str, int], pi
 # --- reading and writing ---------------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (PyYAML would keep the last silently)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _where(loc: tuple[Any, ...], data: Any) -> str:
-    """Dotted key of a pydantic error, with list positions replaced by the item's id where it has one."""
-    parts: list[str] = []
-    current = data
-    for part in loc:
-        if isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current):
-            item = current[part]
-            ident = item.get("id") if isinstance(item, dict) else None
-            parts.append(str(ident) if isinstance(ident, str) and ident else f"[{part}]")
-            current = item
-        else:
-            parts.append(str(part))
-            current = current.get(part) if isinstance(current, dict) else None
-    return ".".join(parts) or "(top level)"
-
-
 def parse_questionnaire(data: Any, source: str = "<data>") -> Questionnaire:
     """Validate a questionnaire given as plain data (a YAML document read already)."""
-    if not isinstance(data, dict):
-        raise QuestionnaireError(f"{source}: expected a mapping of settings (name, version, questions, ...)")
-    try:
-        q = Questionnaire.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            msg = str(err.get("msg", "")).removeprefix("Value error, ")
-            if err.get("type") == "missing":
-                msg = "this setting is missing"
-            elif err.get("type") == "extra_forbidden":
-                msg = "not a setting here"
-            problems.append(f"{_where(tuple(err.get('loc', ())), data)}: {msg}")
-        raise QuestionnaireError(f"{source}: " + "; ".join(problems)) from None
+    q = validate(Questionnaire, data, source, QuestionnaireError, "name, version, questions, ...")
     problems = _structure_problems(q)
     if problems:
         raise QuestionnaireError(f"{source}: " + "; ".join(problems))
@@ -407,23 +360,12 @@ def parse_questionnaire(data: Any, source: str = "<data>") -> Questionnaire:
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     """Read and validate a questionnaire file (``None``: SOC Hub's default)."""
     file = Path(path) if path is not None else DEFAULT_QUESTIONNAIRE
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuestionnaireError(f"{file}: cannot read the file ({exc})") from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        raise QuestionnaireError(f"{file}: not valid YAML: {where}{getattr(exc, 'problem', None) or exc}") from None
-    return parse_questionnaire(data, str(file))
+    return parse_questionnaire(read_yaml(file, QuestionnaireError), str(file))
 
 
 def fingerprint(q: Questionnaire) -> str:
     """A short hash of the content: tells apart two files that claim the same name and version."""
-    text = json.dumps(q.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return content_fingerprint(q)
 
 
 def dump_questionnaire(q: Questionnaire, *, header: str = "") -> str:

@@ -8,15 +8,14 @@ name the file and the key at fault.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from sochub.engine.reference_data import content_fingerprint, read_yaml, validate
 
 REFERENCE = Path(__file__).parent / "reference"
 DEFAULT_CHECKLIST = REFERENCE / "checklist.yaml"
@@ -228,56 +227,9 @@ def _problems(c: Checklist) -> list[str]:
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (PyYAML would keep the last silently)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _where(loc: tuple[Any, ...], data: Any) -> str:
-    """Dotted key of a pydantic error, with list positions replaced by the item's id where it has one."""
-    parts: list[str] = []
-    current = data
-    for part in loc:
-        if isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current):
-            item = current[part]
-            ident = item.get("id") if isinstance(item, dict) else None
-            parts.append(str(ident) if isinstance(ident, str) and ident else f"[{part}]")
-            current = item
-        else:
-            parts.append(str(part))
-            current = current.get(part) if isinstance(current, dict) else None
-    return ".".join(parts) or "(top level)"
-
-
 def parse_checklist(data: Any, source: str = "<data>") -> Checklist:
     """Validate a checklist given as plain data (a YAML document read already)."""
-    if not isinstance(data, dict):
-        raise ChecklistError(f"{source}: expected a mapping of settings (name, version, indicators, ...)")
-    try:
-        c = Checklist.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            msg = str(err.get("msg", "")).removeprefix("Value error, ")
-            if err.get("type") == "missing":
-                msg = "this setting is missing"
-            elif err.get("type") == "extra_forbidden":
-                msg = "not a setting here"
-            problems.append(f"{_where(tuple(err.get('loc', ())), data)}: {msg}")
-        raise ChecklistError(f"{source}: " + "; ".join(problems)) from None
+    c = validate(Checklist, data, source, ChecklistError, "name, version, indicators, ...")
     problems = _problems(c)
     if problems:
         raise ChecklistError(f"{source}: " + "; ".join(problems))
@@ -287,20 +239,9 @@ def parse_checklist(data: Any, source: str = "<data>") -> Checklist:
 def load_checklist(path: str | Path | None = None) -> Checklist:
     """Read and validate a checklist file (``None``: SOC Hub's default)."""
     file = Path(path) if path is not None else DEFAULT_CHECKLIST
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ChecklistError(f"{file}: cannot read the file ({exc})") from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        raise ChecklistError(f"{file}: not valid YAML: {where}{getattr(exc, 'problem', None) or exc}") from None
-    return parse_checklist(data, str(file))
+    return parse_checklist(read_yaml(file, ChecklistError), str(file))
 
 
 def fingerprint(c: Checklist) -> str:
     """A short hash of the content: tells apart two files that claim the same name and version."""
-    text = json.dumps(c.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return content_fingerprint(c)
