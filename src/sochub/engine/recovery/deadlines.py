@@ -1,0 +1,163 @@
+"""Deadlines of an asset recovery case, alerts for those overdue or due soon, and totals for reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from sochub.engine.recovery.checks import objection_deadline, time_to_pay
+from sochub.engine.recovery.clock import add_working_days, period_end, working_hours_deadline
+from sochub.engine.recovery.rules import Rules
+
+AlertLevel = Literal["overdue", "due soon"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    label: str
+    due: datetime | date
+    """A moment, or a day (the deadline is the end of that day)."""
+    source_rule: str
+
+    def moment(self, tzinfo: Any = None) -> datetime:
+        """When the deadline passes: ``due`` itself, or midnight at the end of a due day (in ``tzinfo``)."""
+        if isinstance(self.due, datetime):
+            return self.due
+        return datetime.combine(self.due + timedelta(days=1), time(0), tzinfo=tzinfo)
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: AlertLevel
+    deadline: Deadline
+
+
+def deadlines_for(case: Mapping[str, Any], rules: Rules) -> list[Deadline]:
+    """The deadlines that follow from the events recorded for a case, soonest first.
+
+    Keys read (each optional): ``seized_at`` with ``nation``; ``detention_orders`` as (granted on, last day)
+    pairs; ``acfn_given_on``; ``afo_made_on`` with ``afo_months``; ``afn_given_on``; ``confiscation_made_on``
+    with ``time_to_pay_months``; ``daml_submitted_on`` with ``nation``; ``daml_refused_on``.
+    """
+    out: list[Deadline] = []
+    nation = case.get("nation", "england-wales")
+    if case.get("seized_at") is not None:
+        due = working_hours_deadline(case["seized_at"], rules.value("initial_detention_hours"), nation)
+        out.append(
+            Deadline(
+                "initial_detention",
+                "Initial detention of seized cash ends: apply for a detention order",
+                due,
+                rules.cite("initial_detention_hours"),
+            )
+        )
+    orders = sorted(case.get("detention_orders") or ())
+    if orders:
+        out.append(
+            Deadline(
+                "detention_order",
+                "Detention order ends: apply for a further order, forfeiture or release the cash",
+                orders[-1][1],
+                rules.cite("detention_order_max_months"),
+            )
+        )
+        out.append(
+            Deadline(
+                "detention_limit",
+                "Last day cash may be detained (2 years from the first order)",
+                period_end(orders[0][0], rules.value("detention_total_max_months")),
+                rules.cite("detention_total_max_months"),
+            )
+        )
+    for kind, key, label in (
+        ("acfn", "acfn_given_on", "Objection period of the cash forfeiture notice ends"),
+        ("afn", "afn_given_on", "Objection period of the account forfeiture notice ends"),
+    ):
+        if case.get(key) is not None:
+            due_day = objection_deadline(kind, case[key], rules)  # type: ignore[arg-type]
+            out.append(Deadline(f"{kind}_objection", label, due_day, rules.cite(f"{kind}_objection_min_days")))
+    if case.get("afo_made_on") is not None:
+        months = case.get("afo_months") or rules.value("afo_max_months")
+        out.append(
+            Deadline(
+                "afo",
+                "Account freezing order ends",
+                period_end(case["afo_made_on"], months),
+                rules.cite("afo_max_months"),
+            )
+        )
+    if case.get("confiscation_made_on") is not None:
+        check = time_to_pay(
+            made_on=case["confiscation_made_on"], months=case.get("time_to_pay_months") or 0, rules=rules
+        )
+        out.append(Deadline("time_to_pay", "Confiscation order to be paid", check.ends_on, check.source_rule))
+    if case.get("daml_submitted_on") is not None:
+        out.append(
+            Deadline(
+                "daml_notice",
+                "DAML notice period ends (no reply means consent)",
+                add_working_days(case["daml_submitted_on"], rules.value("daml_notice_working_days"), nation),
+                rules.cite("daml_notice_working_days"),
+            )
+        )
+    if case.get("daml_refused_on") is not None:
+        out.append(
+            Deadline(
+                "daml_moratorium",
+                "DAML moratorium period ends",
+                case["daml_refused_on"] + timedelta(days=rules.value("daml_moratorium_days")),
+                rules.cite("daml_moratorium_days"),
+            )
+        )
+    return sorted(out, key=lambda d: d.moment().replace(tzinfo=None))
+
+
+def alerts(deadlines: Iterable[Deadline], now: datetime, warn_within: timedelta) -> list[Alert]:
+    """Deadlines that have passed ("overdue") or pass within ``warn_within`` ("due soon"), overdue first."""
+    out: list[Alert] = []
+    for deadline in deadlines:
+        moment = deadline.moment(now.tzinfo)
+        if now >= moment:
+            out.append(Alert("overdue", deadline))
+        elif moment - now <= warn_within:
+            out.append(Alert("due soon", deadline))
+    return sorted(out, key=lambda a: (a.level != "overdue", a.deadline.moment(now.tzinfo)))
+
+
+PERIODS = ("month", "quarter", "year")
+
+
+def _period(value: date, by: str) -> str:
+    if by == "month":
+        return f"{value.year}-{value.month:02d}"
+    if by == "quarter":
+        return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
+    return str(value.year)
+
+
+def totals(
+    rows: Iterable[Mapping[str, Any]], by: Sequence[str], *, amount: str = "amount", when: str = "date"
+) -> list[dict[str, Any]]:
+    """Sums of ``amount`` (as Decimal) and counts of rows grouped by ``by``, sorted by the group.
+
+    ``by`` names columns (such as ``agency`` or ``region``) or a period of the ``when`` date: ``month``
+    (``2026-04``), ``quarter`` (``2026-Q2``) or ``year``.
+    """
+    groups: dict[tuple[str, ...], list[Decimal]] = {}
+    for row in rows:
+        key: list[str] = []
+        for column in by:
+            if column in PERIODS:
+                value = row[when]
+                key.append(_period(value.date() if isinstance(value, datetime) else value, column))
+            else:
+                key.append(str(row[column]))
+        groups.setdefault(tuple(key), []).append(Decimal(str(row[amount])))
+    return [
+        {**dict(zip(by, key, strict=True)), "amount": sum(values, Decimal(0)), "count": len(values)}
+        for key, values in sorted(groups.items())
+    ]
