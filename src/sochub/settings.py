@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "sochub.risk",
     "sochub.profiles",
     "sochub.protect",
+    "sochub.operations",
+    "sochub.recovery",
     "sochub.web",
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sochub.web.views import charts
 
@@ -118,4 +118,6 @@ urlpatterns = [
     path("victims/<int:case_id>/", victims.case_detail, name="victim_case"),
     path("victims/<int:case_id>/measures/<int:measure_id>/", victims.measure_update, name="victim_measure_update"),
     path("victims/<int:case_id>/<slug:action>/", victims.case_action, name="victim_case_action"),
+    path("", include("sochub.web.urls_operations")),
+    path("", include("sochub.web.urls_recovery")),
 ]

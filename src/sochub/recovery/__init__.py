@@ -1,0 +1,1 @@
+"""Asset recovery under the Proceeds of Crime Act: seizures, detention, notices, freezing orders and their deadlines."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecoveryConfig(AppConfig):
+    name = "sochub.recovery"
+    verbose_name = "Asset recovery"
