@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,12 +53,20 @@ def _where(loc: tuple[Any, ...], data: Any) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def validate(model: type[Model], data: Any, source: str, error: type[ValueError], expected: str) -> Model:
-    """``data`` as ``model``, or ``error`` with every problem as "file: key: message"."""
+def validate(
+    model: type[Model],
+    data: Any,
+    source: str,
+    error: type[ValueError],
+    expected: str,
+    check: Callable[[Model], list[str]] | None = None,
+) -> Model:
+    """``data`` as ``model``, or ``error`` with every problem as "file: key: message". ``check`` finds the
+    problems a field validator cannot see (references between items, routes through a tree)."""
     if not isinstance(data, dict):
         raise error(f"{source}: expected a mapping of settings ({expected})")
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -68,6 +77,10 @@ def validate(model: type[Model], data: Any, source: str, error: type[ValueError]
                 msg = "not a setting here"
             problems.append(f"{_where(tuple(err.get('loc', ())), data)}: {msg}")
         raise error(f"{source}: " + "; ".join(problems)) from None
+    problems = check(parsed) if check is not None else []
+    if problems:
+        raise error(f"{source}: " + "; ".join(problems))
+    return parsed
 
 
 def read_yaml(file: Path, error: type[ValueError]) -> Any:

@@ -241,11 +241,7 @@ def _problems(m: Menu) -> list[str]:
 
 def parse_menu(data: Any, source: str = "<data>") -> Menu:
     """Validate a menu given as plain data (a YAML document read already)."""
-    m = validate(Menu, data, source, MenuError, "name, version, areas, tactics, impact_levels, ...")
-    problems = _problems(m)
-    if problems:
-        raise MenuError(f"{source}: " + "; ".join(problems))
-    return m
+    return validate(Menu, data, source, MenuError, "name, version, areas, tactics, impact_levels, ...", check=_problems)
 
 
 def load_menu(path: str | Path | None = None) -> Menu:

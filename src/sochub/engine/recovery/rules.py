@@ -114,11 +114,14 @@ def _problems(r: Rules) -> list[str]:
 
 def parse_rules(data: object, source: str = "(rules)") -> Rules:
     """``data`` (as read from YAML) as :class:`Rules`, or :class:`RulesError` naming ``source`` and the key."""
-    rules = validate(Rules, data, source, RulesError, "name, version, official, description, rules, compliance_order")
-    problems = _problems(rules)
-    if problems:
-        raise RulesError(f"{source}: " + "; ".join(problems))
-    return rules
+    return validate(
+        Rules,
+        data,
+        source,
+        RulesError,
+        "name, version, official, description, rules, compliance_order",
+        check=_problems,
+    )
 
 
 def load_rules(path: Path | str | None = None) -> Rules:

@@ -350,11 +350,9 @@ def _extreme_route(nodes: dict[str, Node], start: str, depth: dict[str, int], pi
 
 def parse_questionnaire(data: Any, source: str = "<data>") -> Questionnaire:
     """Validate a questionnaire given as plain data (a YAML document read already)."""
-    q = validate(Questionnaire, data, source, QuestionnaireError, "name, version, questions, ...")
-    problems = _structure_problems(q)
-    if problems:
-        raise QuestionnaireError(f"{source}: " + "; ".join(problems))
-    return q
+    return validate(
+        Questionnaire, data, source, QuestionnaireError, "name, version, questions, ...", check=_structure_problems
+    )
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:

@@ -229,11 +229,7 @@ def _problems(c: Checklist) -> list[str]:
 
 def parse_checklist(data: Any, source: str = "<data>") -> Checklist:
     """Validate a checklist given as plain data (a YAML document read already)."""
-    c = validate(Checklist, data, source, ChecklistError, "name, version, indicators, ...")
-    problems = _problems(c)
-    if problems:
-        raise ChecklistError(f"{source}: " + "; ".join(problems))
-    return c
+    return validate(Checklist, data, source, ChecklistError, "name, version, indicators, ...", check=_problems)
 
 
 def load_checklist(path: str | Path | None = None) -> Checklist:
