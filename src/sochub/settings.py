@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sochub.protect",
     "sochub.operations",
     "sochub.recovery",
+    "sochub.exchange",
     "sochub.web",
 ]
 

@@ -15,8 +15,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from sochub.audit import services as audit
-from sochub.audit.context import Actor
-from sochub.audit.models import Channel, Operation
+from sochub.audit.models import Operation
 from sochub.intel import selectors, services
 from sochub.intel.models import FactKind
 from sochub.partners.models import Agency, ApiToken
@@ -24,6 +23,9 @@ from sochub.partners.services import token_authenticate
 from sochub.profiles import selectors as profile_selectors
 from sochub.profiles.models import Profile
 from sochub.risk import selectors as risk_selectors
+
+from . import exchange, operations, recovery
+from .common import Page, actor_for, limits
 
 
 class BearerToken(HttpBearer):
@@ -43,18 +45,6 @@ api = NinjaAPI(
     description="Nominals, OCGs, agencies and intelligence records. Every call is checked against "
     "the caller's agency, role and the record's handling, and reads of personal data are audited.",
 )
-
-
-def _actor(request: HttpRequest) -> Actor:
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
-    if not token.user.works_with_intel:
-        raise HttpError(404, "Not found")
-    return Actor(user=token.user, channel=Channel.API, purpose=token.purpose, client_ip=request.META.get("REMOTE_ADDR"))
-
-
-class Page(Schema):
-    limit: int = 25
-    offset: int = 0
 
 
 class NominalItem(Schema):
@@ -88,16 +78,10 @@ class NominalDetail(Schema):
     merged_ids: list[str]
 
 
-def _limits(page: Page) -> tuple[int, int]:
-    if not 1 <= page.limit <= 200 or page.offset < 0:
-        raise HttpError(422, "limit must be 1 to 200 and offset 0 or more")
-    return page.limit, page.offset
-
-
 @api.get("/nominals", response=NominalList, tags=["nominals"])
 def nominals(request: HttpRequest, page: Query[Page], q: str | None = None) -> dict[str, Any]:
-    actor = _actor(request)
-    limit, offset = _limits(page)
+    actor = actor_for(request)
+    limit, offset = limits(page)
     if q and q.strip():
         hits = services.nominal_search_audited(actor=actor, query=q[:200])
         total, shown = len(hits), hits[offset : offset + limit]
@@ -124,7 +108,7 @@ def nominals(request: HttpRequest, page: Query[Page], q: str | None = None) -> d
 
 @api.get("/nominals/{nominal_id}", response=NominalDetail, tags=["nominals"])
 def nominal(request: HttpRequest, nominal_id: str) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_for(request)
     try:
         p = services.nominal_consult(actor=actor, nominal_id=nominal_id[:64])
     except services.NotFound as exc:
@@ -160,8 +144,8 @@ class OCGItem(Schema):
 
 @api.get("/ocgs", response=list[OCGItem], tags=["ocgs"])
 def ocgs(request: HttpRequest, page: Query[Page], q: str = "") -> list[dict[str, Any]]:
-    actor = _actor(request)
-    limit, offset = _limits(page)
+    actor = actor_for(request)
+    limit, offset = limits(page)
     rows = list(selectors.ocg_list(user=actor.user, query=q)[offset : offset + limit])
     audit.record(actor=actor, operation=Operation.CONSULTATION, object_type="ocg", object_ids=[o.pk for o in rows])
     return [_ocg_out(o) for o in rows]
@@ -169,7 +153,7 @@ def ocgs(request: HttpRequest, page: Query[Page], q: str = "") -> list[dict[str,
 
 @api.get("/ocgs/{ocg_id}", response=OCGItem, tags=["ocgs"])
 def ocg(request: HttpRequest, ocg_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_for(request)
     o = selectors.ocg_get(user=actor.user, ocg_id=ocg_id)
     if o is None:
         raise HttpError(404, "Not found")
@@ -219,8 +203,8 @@ def _intel_out(r: Any) -> dict[str, Any]:
 
 @api.get("/intelligence", response=list[IntelItem], tags=["intelligence"])
 def intelligence(request: HttpRequest, page: Query[Page], q: str = "") -> list[dict[str, Any]]:
-    actor = _actor(request)
-    limit, offset = _limits(page)
+    actor = actor_for(request)
+    limit, offset = limits(page)
     rows = list(selectors.intelligence_search(user=actor.user, query=q)[offset : offset + limit])
     audit.record(
         actor=actor,
@@ -234,7 +218,7 @@ def intelligence(request: HttpRequest, page: Query[Page], q: str = "") -> list[d
 
 @api.get("/intelligence/{record_id}", response=IntelItem, tags=["intelligence"])
 def intelligence_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_for(request)
     try:
         return _intel_out(services.intelligence_consult(actor=actor, record_id=record_id))
     except services.NotFound as exc:
@@ -290,7 +274,7 @@ class PriorityList(Schema):
 @api.get("/priorities", response=PriorityList, tags=["risk"])
 def priorities(request: HttpRequest, run: int | None = None) -> dict[str, Any]:
     """The latest (or a given) prioritisation run of the caller's agency: the top N the caller may see."""
-    actor = _actor(request)
+    actor = actor_for(request)
     found = (
         risk_selectors.run_get(user=actor.user, run_id=run)
         if run is not None
@@ -413,14 +397,14 @@ def _profile_item(profile: Profile) -> dict[str, Any]:
 @api.get("/profiles", response=list[ProfileItem], tags=["local profiles"])
 def profiles(request: HttpRequest) -> list[dict[str, Any]]:
     """SOC local profiles the caller's agency owns or is a partner in (and whose marking they are vetted for)."""
-    actor = _actor(request)
+    actor = actor_for(request)
     return [_profile_item(p) for p in profile_selectors.profile_list(user=actor.user)]
 
 
 @api.get("/profiles/{profile_id}", response=ProfileDetail, tags=["local profiles"])
 def profile_detail(request: HttpRequest, profile_id: int) -> dict[str, Any]:
     """A profile's latest build, its findings, its 4P action plan and its ranked areas of concern."""
-    actor = _actor(request)
+    actor = actor_for(request)
     profile = profile_selectors.profile_get(user=actor.user, profile_id=profile_id)
     if profile is None:
         raise HttpError(404, "Not found")
@@ -464,3 +448,8 @@ def profile_detail(request: HttpRequest, profile_id: int) -> dict[str, Any]:
         ],
         "areas_of_concern": build.summary.get("concerns", []) if build else [],
     }
+
+
+api.add_router("/exchange", exchange.router)
+api.add_router("/operations", operations.router)
+api.add_router("/recovery", recovery.router)

@@ -120,4 +120,5 @@ urlpatterns = [
     path("victims/<int:case_id>/<slug:action>/", victims.case_action, name="victim_case_action"),
     path("", include("sochub.web.urls_operations")),
     path("", include("sochub.web.urls_recovery")),
+    path("", include("sochub.web.urls_exchange")),
 ]

@@ -1,0 +1,3 @@
+"""Information-exchange requests between partner agencies."""
+
+from __future__ import annotations
