@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sochub.partners.models import Role, User
 
@@ -24,12 +24,15 @@ def audit_events_visible_to(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """System admins read the whole log; agency admins read their own agency's rows."""
+    """System admins read the whole log; agency admins read their own agency's rows, and the rows written
+    when another agency's "is this person known to you?" search matched one of their people (those are
+    written as the system, so the searcher's own administrators never learn which nominal matched)."""
     qs = AuditEvent.objects.all()
     if not can_search_audit(user):
         return qs.none()
     if not user.has_role(Role.SYSTEM_ADMIN):
-        qs = qs.filter(agency_code=user.agency.code if user.agency else "-")
+        code = user.agency.code if user.agency else "-"
+        qs = qs.filter(Q(agency_code=code) | Q(object_type="known_to_you_hit", detail__holder=code))
     if username:
         qs = qs.filter(username__iexact=username.strip())
     if operation:
