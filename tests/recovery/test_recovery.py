@@ -53,10 +53,10 @@ def test_a_thursday_seizure_shows_its_48_hour_deadline_skipping_the_weekend(anal
     assert timezone.localtime(seizure.initial_detention_ends) == timezone.make_aware(datetime(2026, 11, 23, 10, 0))
 
     page = client.get("/recovery/").content.decode()
-    assert "Mon 23 Nov 2026 10:00" in page
+    assert "Monday 23 November 2026 at 10:00" in page
     assert "Initial detention of seized cash ends" in page
     assert "£2,500.00" in page
-    assert "2026-11" in page and "Greater Manchester Police" in page  # totals by agency and month
+    assert "Totals for 2026" in page and "Greater Manchester Police" in page  # totals by agency this year
 
 
 def test_below_the_minimum_is_refused_with_the_engines_message(analyst: User) -> None:
@@ -100,12 +100,15 @@ def test_the_dashboard_tags_an_expired_initial_detention_overdue_and_a_fresh_one
     assert rows == {old.pk: "overdue", fresh.pk: "due soon"}
     page = login(analyst).get("/recovery/").content.decode()
     assert "Overdue" in page and "Due soon" in page
-    assert page.index("Mon 23 Nov 2026 10:00") < page.index("£4,000.00")  # sorted by due
+    assert page.index("Monday 23 November 2026 at 10:00") < page.index("£4,000.00")  # sorted by due
 
 
 def test_notices_and_closing_are_audited_and_stop_deadlines(analyst: User) -> None:
     seizure = seize(analyst)
     client = login(analyst)
+    refused = client.post(f"/recovery/seizures/{seizure.pk}/notices/", {"given_on": "2026-11-20"})
+    assert refused.status_code == 400 and "add the detention order first" in refused.content.decode()
+    services.detention_order_add(actor=act(analyst), seizure=seizure, granted_on=date(2026, 11, 20), months=3)
     assert client.post(f"/recovery/seizures/{seizure.pk}/notices/", {"given_on": "2026-11-20"}).status_code == 302
     notice = seizure.notices.get()
     assert notice.objection_deadline > notice.given_on
@@ -119,7 +122,12 @@ def test_notices_and_closing_are_audited_and_stop_deadlines(analyst: User) -> No
         (e.object_type, e.detail.get("action"))
         for e in AuditEvent.objects.filter(object_type__in=["cash_seizure", "recovery_notice"]).order_by("pk")
     ]
-    assert actions == [("cash_seizure", "recorded"), ("recovery_notice", "notice_given"), ("cash_seizure", "closed")]
+    assert actions == [
+        ("cash_seizure", "recorded"),
+        ("cash_seizure", "detention_order"),
+        ("recovery_notice", "notice_given"),
+        ("cash_seizure", "closed"),
+    ]
     recorded = AuditEvent.objects.filter(object_type="cash_seizure").order_by("pk").first()
     assert recorded is not None and recorded.user_id == analyst.pk and recorded.detail["amount"] == "2500"
 

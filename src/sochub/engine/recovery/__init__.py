@@ -11,6 +11,7 @@ from sochub.engine.recovery.checks import (
     account_freezing_order,
     cash_seizure,
     detention_order,
+    notice_outcome,
     objection_deadline,
     time_to_pay,
 )
@@ -21,13 +22,16 @@ from sochub.engine.recovery.clock import (
     add_working_days,
     bank_holiday,
     is_working_day,
+    long_date,
     period_end,
     working_hours_deadline,
 )
-from sochub.engine.recovery.deadlines import Alert, Deadline, alerts, deadlines_for, totals
+from sochub.engine.recovery.deadlines import PERIODS, Alert, Deadline, alerts, deadlines_for, measure_totals, totals
 from sochub.engine.recovery.rules import (
     DEFAULT_RULES,
+    OUTCOME_IDS,
     RULE_IDS,
+    NoticeOutcomeRule,
     Rule,
     Rules,
     RulesError,
@@ -39,12 +43,15 @@ from sochub.engine.recovery.rules import (
 __all__ = [
     "DEFAULT_RULES",
     "NATIONS",
+    "OUTCOME_IDS",
+    "PERIODS",
     "RULE_IDS",
     "Alert",
     "Deadline",
     "DetentionCheck",
     "Nation",
     "NoticeKind",
+    "NoticeOutcomeRule",
     "PeriodCheck",
     "Rule",
     "Rules",
@@ -61,6 +68,9 @@ __all__ = [
     "fingerprint",
     "is_working_day",
     "load_rules",
+    "long_date",
+    "measure_totals",
+    "notice_outcome",
     "objection_deadline",
     "parse_rules",
     "period_end",

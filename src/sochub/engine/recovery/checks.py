@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from sochub.engine.recovery.clock import period_end, working_hours_deadline
+from sochub.engine.recovery.clock import long_date, period_end, working_hours_deadline
 from sochub.engine.recovery.rules import Rules
 
 NoticeKind = Literal["acfn", "afn"]
@@ -139,11 +139,20 @@ def objection_deadline(kind: NoticeKind, given_on: date, rules: Rules, days: int
     return given_on + timedelta(days=days)
 
 
-def account_freezing_order(*, made_on: date, months: int, rules: Rules) -> PeriodCheck:
-    """Check the period of an account freezing order: no more than ``afo_max_months`` from the day it is made."""
+def account_freezing_order(
+    *, made_on: date, months: int, rules: Rules, amount_pounds: Decimal | None = None
+) -> PeriodCheck:
+    """Check the period of an account freezing order: no more than ``afo_max_months`` from the day it is made,
+    and (when ``amount_pounds`` is given) not for less than the minimum amount (s303Z2)."""
     limit = rules.value("afo_max_months")
     limit_on = period_end(made_on, limit)
     problems: list[str] = []
+    minimum = rules.value("minimum_cash_pounds")
+    if amount_pounds is not None and amount_pounds < minimum:
+        problems.append(
+            f"£{amount_pounds:,.2f} is below the minimum amount of £{minimum:,} for an account freezing order "
+            f"(POCA 2002 s303Z2)"
+        )
     if months < 1:
         problems.append(f"an account freezing order must be for at least one month (got {months})")
         ends_on = made_on
@@ -175,3 +184,30 @@ def time_to_pay(*, made_on: date, months: int, rules: Rules, extended: bool = Fa
         )
     ends_on = period_end(made_on, months) if months >= 1 else made_on
     return PeriodCheck(ends_on, period_end(made_on, limit), problems, rules.cite(rule))
+
+
+def notice_outcome(
+    *, outcome: str, given_on: date, objection_deadline: date, decided_on: date, rules: Rules
+) -> list[str]:
+    """Why ``outcome`` may not be recorded on ``decided_on`` for a notice given on ``given_on`` whose objection
+    period ends at the end of ``objection_deadline`` (empty when it may), following the rule's timing."""
+    try:
+        rule = rules.outcome(outcome)
+    except KeyError:
+        return [f"unknown outcome {outcome!r} (outcomes: {', '.join(o.id for o in rules.notice_outcomes)})"]
+    problems: list[str] = []
+    if decided_on < given_on:
+        problems.append(
+            f"the outcome is dated {long_date(decided_on)}, before the notice was given on {long_date(given_on)}"
+        )
+    if rule.timing == "within_objection_period" and decided_on > objection_deadline:
+        problems.append(
+            f"an objection must be made by the end of {long_date(objection_deadline)}, the last day of the "
+            f"objection period ({rule.source})"
+        )
+    if rule.timing == "after_objection_period" and decided_on <= objection_deadline:
+        problems.append(
+            f"“{rule.label}” can be recorded only after the objection period ends at the end of "
+            f"{long_date(objection_deadline)} ({rule.source})"
+        )
+    return problems

@@ -104,3 +104,8 @@ def period_end(start: date, months: int) -> date:
         raise ValueError(f"a period needs at least one month (got {months})")
     same = add_months(start, months)
     return same if same.day != start.day else same - timedelta(days=1)
+
+
+def long_date(day: date | datetime) -> str:
+    """A day as people read it: "Friday 14 March 2025"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -40,8 +40,11 @@ def deadlines_for(case: Mapping[str, Any], rules: Rules) -> list[Deadline]:
     """The deadlines that follow from the events recorded for a case, soonest first.
 
     Keys read (each optional): ``seized_at`` with ``nation``; ``detention_orders`` as (granted on, last day)
-    pairs; ``acfn_given_on``; ``afo_made_on`` with ``afo_months``; ``afn_given_on``; ``confiscation_made_on``
-    with ``time_to_pay_months``; ``daml_submitted_on`` with ``nation``; ``daml_refused_on``.
+    pairs; ``acfn_given_on`` and ``afn_given_on``, each with the period the notice specifies in
+    ``acfn_objection_days`` / ``afn_objection_days`` (the minimum if absent); ``afo_made_on`` with
+    ``afo_months``; ``confiscation_made_on`` with ``time_to_pay_months`` and ``time_to_pay_extended``;
+    ``compliance_reviews`` as (label, review day) pairs; ``daml_submitted_on`` with ``nation``;
+    ``daml_refused_on``.
     """
     out: list[Deadline] = []
     nation = case.get("nation", "england-wales")
@@ -78,7 +81,7 @@ def deadlines_for(case: Mapping[str, Any], rules: Rules) -> list[Deadline]:
         ("afn", "afn_given_on", "Objection period of the account forfeiture notice ends"),
     ):
         if case.get(key) is not None:
-            due_day = objection_deadline(kind, case[key], rules)  # type: ignore[arg-type]
+            due_day = objection_deadline(kind, case[key], rules, case.get(f"{kind}_objection_days"))  # type: ignore[arg-type]
             out.append(Deadline(f"{kind}_objection", label, due_day, rules.cite(f"{kind}_objection_min_days")))
     if case.get("afo_made_on") is not None:
         months = case.get("afo_months") or rules.value("afo_max_months")
@@ -92,9 +95,21 @@ def deadlines_for(case: Mapping[str, Any], rules: Rules) -> list[Deadline]:
         )
     if case.get("confiscation_made_on") is not None:
         check = time_to_pay(
-            made_on=case["confiscation_made_on"], months=case.get("time_to_pay_months") or 0, rules=rules
+            made_on=case["confiscation_made_on"],
+            months=case.get("time_to_pay_months") or 0,
+            rules=rules,
+            extended=bool(case.get("time_to_pay_extended")),
         )
         out.append(Deadline("time_to_pay", "Confiscation order to be paid", check.ends_on, check.source_rule))
+    for label, review_on in case.get("compliance_reviews") or ():
+        out.append(
+            Deadline(
+                "compliance_review",
+                f"Compliance order to be reviewed: {label}",
+                review_on,
+                f"compliance_order ({rules.compliance_order.source})",
+            )
+        )
     if case.get("daml_submitted_on") is not None:
         out.append(
             Deadline(
@@ -161,3 +176,32 @@ def totals(
         {**dict(zip(by, key, strict=True)), "amount": sum(values, Decimal(0)), "count": len(values)}
         for key, values in sorted(groups.items())
     ]
+
+
+def measure_totals(
+    rows: Iterable[Mapping[str, Any]],
+    by: Sequence[str],
+    measures: Sequence[str],
+    *,
+    amount: str = "amount",
+    when: str = "date",
+    measure: str = "measure",
+) -> list[dict[str, Any]]:
+    """Totals of several measures side by side: one row per group of ``by``, with each measure's sum (Decimal)
+    and its count as ``<measure>_count``. Each input row names its measure in ``measure``; rows of measures
+    not listed are left out. Groups are sorted as :func:`totals` sorts them.
+    """
+    wanted = [r for r in rows if r[measure] in measures]
+    found = totals(wanted, [*by, measure], amount=amount, when=when)
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    for row in found:
+        key = tuple(row[column] for column in by)
+        if key not in out:
+            out[key] = {
+                **dict(zip(by, key, strict=True)),
+                **{m: Decimal(0) for m in measures},
+                **{f"{m}_count": 0 for m in measures},
+            }
+        out[key][row[measure]] = row["amount"]
+        out[key][f"{row[measure]}_count"] = row["count"]
+    return [out[key] for key in sorted(out)]

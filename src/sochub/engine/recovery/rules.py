@@ -8,6 +8,7 @@ the file and the key at fault.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +31,9 @@ RULE_IDS = (
     "daml_moratorium_days",
 )
 """The rules a file must give (the code keys on these ids)."""
+
+OUTCOME_IDS = ("objected", "forfeited", "withdrawn")
+"""The outcomes of a forfeiture notice a file must give (the code keys on these ids)."""
 
 
 class RulesError(ValueError):
@@ -56,7 +60,26 @@ class Consideration(_Strict):
 class ComplianceOrder(_Strict):
     source: str = Field(min_length=1)
     must_consider: list[Consideration] = Field(min_length=1)
+    kinds: list[Consideration] = Field(min_length=1)
+    """The kinds of compliance order a user may record (each ``must_consider`` id is one of them)."""
     note: str = ""
+
+    def kind_label(self, id: str) -> str | None:
+        return next((k.label for k in self.kinds if k.id == id), None)
+
+
+NoticeTiming = Literal["within_objection_period", "after_objection_period", "any"]
+
+
+class NoticeOutcomeRule(_Strict):
+    """When an outcome of a forfeiture notice may be recorded, relative to its objection period."""
+
+    id: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    timing: NoticeTiming
+    source: str = Field(min_length=1)
+    note: str = ""
+    assumed: bool = False
 
 
 class Rules(_Strict):
@@ -66,6 +89,7 @@ class Rules(_Strict):
     description: str
     rules: dict[str, Rule]
     compliance_order: ComplianceOrder
+    notice_outcomes: list[NoticeOutcomeRule] = Field(min_length=1)
 
     @property
     def label(self) -> str:
@@ -84,9 +108,17 @@ class Rules(_Strict):
         """``id (source)``: how a deadline names the rule it comes from."""
         return f"{id} ({self.rule(id).source})"
 
+    def outcome(self, id: str) -> NoticeOutcomeRule:
+        found = next((o for o in self.notice_outcomes if o.id == id), None)
+        if found is None:
+            raise KeyError(f"no notice outcome {id!r} in {self.label}")
+        return found
+
     @property
     def assumed(self) -> list[str]:
-        return [id for id, rule in self.rules.items() if rule.assumed]
+        return [id for id, rule in self.rules.items() if rule.assumed] + [
+            f"notice_outcomes.{o.id}" for o in self.notice_outcomes if o.assumed
+        ]
 
 
 def _problems(r: Rules) -> list[str]:
@@ -107,6 +139,21 @@ def _problems(r: Rules) -> list[str]:
     for each, total in pairs:
         if each in r.rules and total in r.rules and r.rules[each].value > r.rules[total].value:
             problems.append(f"rules.{each}.value: more than {total} ({r.rules[total].value})")
+    kinds = {k.id for k in r.compliance_order.kinds}
+    for item in r.compliance_order.must_consider:
+        if item.id not in kinds:
+            problems.append(f"compliance_order.must_consider.{item.id}: not one of compliance_order.kinds")
+    if len(kinds) != len(r.compliance_order.kinds):
+        problems.append("compliance_order.kinds: an id appears twice")
+    outcomes = [o.id for o in r.notice_outcomes]
+    for id in OUTCOME_IDS:
+        if id not in outcomes:
+            problems.append(f"notice_outcomes.{id}: this outcome is missing")
+    for id in outcomes:
+        if id not in OUTCOME_IDS:
+            problems.append(f"notice_outcomes.{id}: not an outcome here (outcomes: {', '.join(OUTCOME_IDS)})")
+    if len(set(outcomes)) != len(outcomes):
+        problems.append("notice_outcomes: an id appears twice")
     if r.official and r.assumed:
         problems.append(f"official: true, but rules {', '.join(r.assumed)} are assumed")
     return problems
@@ -119,7 +166,7 @@ def parse_rules(data: object, source: str = "(rules)") -> Rules:
         data,
         source,
         RulesError,
-        "name, version, official, description, rules, compliance_order",
+        "name, version, official, description, rules, compliance_order, notice_outcomes",
         check=_problems,
     )
 
