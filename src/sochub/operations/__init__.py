@@ -1,2 +1,2 @@
-"""Partnership operations: disruptions against OCGs and nominals (GAIN exchange, joint operations and
-problem premises to come)."""
+"""Partnership operations: disruptions against OCGs and nominals, joint operations and the problem premises
+register."""
