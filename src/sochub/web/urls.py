@@ -2,7 +2,20 @@ from django.urls import include, path
 
 from sochub.web.views import charts
 
-from .views import audit, auth, intel, linkage, partners, profiles, protect, risk, risk_assessments, selfassess, victims
+from .views import (
+    audit,
+    auth,
+    gain,
+    intel,
+    linkage,
+    partners,
+    profiles,
+    protect,
+    risk,
+    risk_assessments,
+    selfassess,
+    victims,
+)
 
 app_name = "web"
 
@@ -118,6 +131,8 @@ urlpatterns = [
     path("victims/<int:case_id>/", victims.case_detail, name="victim_case"),
     path("victims/<int:case_id>/measures/<int:measure_id>/", victims.measure_update, name="victim_measure_update"),
     path("victims/<int:case_id>/<slug:action>/", victims.case_action, name="victim_case_action"),
+    path("gain/", gain.gain_home, name="gain"),
+    path("gain/<slug:region_code>/", gain.gain_region, name="gain_region"),
     path("", include("sochub.web.urls_operations")),
     path("", include("sochub.web.urls_recovery")),
     path("", include("sochub.web.urls_exchange")),
