@@ -145,6 +145,11 @@ def test_demo_resolves_its_world_and_leaves_files_to_practise_on(tmp_path: Path)
     assert "source records for resolution" in out.stdout and "pairs waiting for review" in out.stdout
     merged = int(out.stdout.split("nominals merged by resolution:")[1].split()[0].replace(",", ""))
     assert merged > 0
+    # The partnership month: DWP's question answered by GMP and GMP's to HMRC, two nights of action.
+    for line in ("information requests: 2", "problem premises: 2", "joint operations: 2", "disruptions: 1"):
+        assert line in out.stdout, out.stdout
+    for user in ("investigator_dwp", "supervisor_dwp", "licensing", "trading_standards"):
+        assert f"  {user} " in out.stdout
     practice = var / "demo-files"
     imported = import_nominals(
         var, practice / "gmp-nominals.csv", practice / "gmp-mapping.yaml", agency="gmp", user="analyst"

@@ -127,6 +127,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from sochub.linkage.demo_files import write_practice_files
     from sochub.linkage.resolution import resolution_run
     from sochub.linkage.services import source_records_adopt
+    from sochub.operations.demo import build_demo_partnership
     from sochub.partners.models import User
     from sochub.profiles.demo import build_demo_profile
     from sochub.protect.demo import build_demo_self_assessments, write_demo_district_points
@@ -171,6 +172,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
         update("Building the demo local profile", 1, 1)
         counts.update(build_demo_self_assessments(seed=args.seed))
         counts.update(build_demo_cases(seed=args.seed))
+        update("Building the demo partnership month", 0, 1)
+        counts.update(build_demo_partnership())
+        update("Building the demo partnership month", 1, 1)
     write_practice_files(practice)
     write_demo_district_points(practice)
     print("Demo world built:")

@@ -22,9 +22,11 @@ from sochub.audit.models import AuditEvent
 from sochub.exchange import known
 from sochub.exchange import services as exchange
 from sochub.exchange.models import KnownSearchHit, Status
+from sochub.intel import services as intel
 from sochub.intel.models import Share
+from sochub.operations import selectors as operations_selectors
 from sochub.operations import services as operations
-from sochub.partners.models import User
+from sochub.partners.models import Region, Role, User
 from sochub.recovery import services as recovery
 from tests.exchange.fixtures import dwp_fixture, trained_fixture
 from tests.helpers import act
@@ -156,3 +158,33 @@ def test_others_see_only_their_own_agency_or_nothing(
 
 def test_a_volunteer_never_reaches_it(signed_in: Callable[[User], Client], volunteer: User) -> None:
     assert signed_in(volunteer).get(reverse("web:gain_region", args=["north-west"])).status_code == 404
+
+
+def test_the_coordinator_counts_disruptions_against_groups_they_cannot_see(
+    signed_in: Callable[[User], Client], analyst: User, make_user: Callable[..., User]
+) -> None:
+    """Counts name no person: the region's coordinator (based at Merseyside here) counts GMP's validated disruption
+    of a GMP-only OCG, without its name; a Merseyside analyst who is not the coordinator does not count it."""
+    ocg = intel.ocg_create(actor=act(analyst), name="Acacia Road Crew", threat_categories=["illegal_drugs"])
+    disruption = operations.disruption_record(
+        actor=act(analyst),
+        ocg=ocg,
+        tactic="cash_seizure",
+        impact="moderate",
+        rationale="Cash float seized.",
+        on=timezone.localdate(),
+    )
+    operations.disruption_validate(actor=act(make_user("analyst_b", "gmp")), disruption=disruption)
+    coordinator = make_user("coord_mersey", "mersey", (Role.COORDINATOR,))
+    coordinator.coordinator_region = Region.objects.get(code="north-west")
+    coordinator.save()
+    region = Region.objects.get(code="north-west")
+    counts = operations_selectors.region_disruption_counts(user=coordinator, region=region)
+    assert [(r["agency"], r["moderate"]) for r in counts["agency"]] == [("Greater Manchester Police", 1)]
+    assert [r["ocg"] for r in counts["ocg"]] == ["An OCG held by Greater Manchester Police"]
+    body = signed_in(coordinator).get(reverse("web:gain_region", args=["north-west"])).content.decode()
+    assert "Acacia Road Crew" not in body
+    table = body.split('data-testid="gain-disruptions"')[1].split("</table>")[0]
+    assert "Greater Manchester Police" in table
+    other = make_user("mersey_analyst", "mersey")
+    assert operations_selectors.region_disruption_counts(user=other, region=region)["agency"] == []

@@ -415,6 +415,11 @@ COUNCILS: tuple[tuple[str, str, str, str], ...] = (
     ("birmingham-cc", "Birmingham City Council", "west-midlands", "Birmingham"),
 )
 
+# Council services that join nights of action but hold no files of their own in the demo: (code, name, region).
+LOCAL_SERVICES: tuple[tuple[str, str, str], ...] = (
+    ("manchester-ts", "Manchester Trading Standards", "north-west"),
+)
+
 # The regional organised crime unit of each region (loaded from gain.yaml by migrate).
 ROCUS: dict[str, str] = {
     "north-west": "nwrocu",
@@ -454,6 +459,10 @@ USERS: tuple[_UserSpec, ...] = (
     _UserSpec("coordinator_london", "london-rocu", (Role.COORDINATOR,), Vetting.NPPV3, "GAIN coordinator", "london"),
     _UserSpec("coordinator_wales", "tarian", (Role.COORDINATOR,), Vetting.NPPV3, "GAIN coordinator", "wales"),
     _UserSpec("coordinator_ne", "nerocu", (Role.COORDINATOR,), Vetting.NPPV3, "GAIN coordinator", "north-east"),
+    _UserSpec("investigator_dwp", "dwp", (Role.OFFICER,), Vetting.NPPV2, "Fraud investigator"),
+    _UserSpec("supervisor_dwp", "dwp", (Role.ANALYST,), Vetting.NPPV3, "Fraud investigation team leader"),
+    _UserSpec("licensing", "manchester-cc", (Role.OFFICER,), Vetting.NPPV1, "Licensing enforcement officer"),
+    _UserSpec("trading_standards", "manchester-ts", (Role.OFFICER,), Vetting.NPPV1, "Trading standards officer"),
 )
 DEMO_USERNAMES = tuple(u.username for u in USERS)
 
@@ -1128,6 +1137,7 @@ class _World:
         created = 0
         specs = [(f.code, f.name, AgencyKind.LAW_ENFORCEMENT, f.region) for f in FORCES]
         specs += [(code, name, AgencyKind.LOCAL, region) for code, name, region, _ in COUNCILS]
+        specs += [(code, name, AgencyKind.LOCAL, region) for code, name, region in LOCAL_SERVICES]
         for code, name, kind, region in specs:
             joined_on = self.today - timedelta(days=self.rng.randint(200, 2500))
             agency = Agency.objects.filter(code=code).first()

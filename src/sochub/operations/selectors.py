@@ -392,10 +392,28 @@ def region_operations_summary(*, user: User, region: Region, now: datetime | Non
 def region_disruption_counts(
     *, user: User, region: Region, start: date | None = None, end: date | None = None, period: str = "month"
 ) -> dict[str, list[dict[str, Any]]]:
-    """Validated disruptions the user can see, recorded by agencies of ``region``, counted per OCG, theme, agency
-    and period (the same shape as :func:`counts`)."""
-    qs = disruptions(user=user, start=start, end=end, validated_only=True).filter(agency__region=region)
-    rows = count_rows(qs)
+    """Validated disruptions recorded by agencies of ``region``, counted per OCG, theme, agency and period (the
+    same shape as :func:`counts`).
+
+    The region's GAIN coordinator counts every one of them, since counts name no person; an OCG they may not see
+    is counted under "an OCG held by <agency>". Anyone else counts only the disruptions they can see."""
+    if user.works_with_intel and user.coordinator_region_id == region.pk:
+        qs = Disruption.objects.filter(agency__region=region, validated_by__isnull=False).select_related(
+            "ocg", "agency"
+        )
+        if start is not None:
+            qs = qs.filter(date__gte=start)
+        if end is not None:
+            qs = qs.filter(date__lte=end)
+        seen = set(intel_policies.visible_ocgs(user).filter(pk__in=qs.values("ocg_id")).values_list("pk", flat=True))
+        rows = count_rows(qs)
+        for row, d in zip(rows, qs, strict=True):
+            if d.ocg_id is not None and d.ocg_id not in seen:
+                row["ocg"] = f"An OCG held by {d.agency.name}"
+    else:
+        rows = count_rows(
+            disruptions(user=user, start=start, end=end, validated_only=True).filter(agency__region=region)
+        )
     out = {by: engine.counts(rows, [by]) for by in COUNT_BY}
     out["period"] = engine.counts(rows, [], period=period)  # type: ignore[arg-type]
     return out
