@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "sochub.operations",
     "sochub.recovery",
     "sochub.exchange",
+    "sochub.prevent",
+    "sochub.prepare",
+    "sochub.suspicious_activity",
+    "sochub.bulletin",
     "sochub.web",
 ]
 

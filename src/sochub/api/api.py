@@ -24,7 +24,7 @@ from sochub.profiles import selectors as profile_selectors
 from sochub.profiles.models import Profile
 from sochub.risk import selectors as risk_selectors
 
-from . import exchange, operations, recovery
+from . import bulletin, exchange, operations, prepare, prevent, recovery, suspicious_activity
 from .common import Page, actor_for, limits
 
 
@@ -453,3 +453,7 @@ def profile_detail(request: HttpRequest, profile_id: int) -> dict[str, Any]:
 api.add_router("/exchange", exchange.router)
 api.add_router("/operations", operations.router)
 api.add_router("/recovery", recovery.router)
+api.add_router("/prevent", prevent.router)
+api.add_router("/prepare", prepare.router)
+api.add_router("/suspicious-activity", suspicious_activity.router)
+api.add_router("/bulletin", bulletin.router)

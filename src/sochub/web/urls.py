@@ -136,4 +136,8 @@ urlpatterns = [
     path("", include("sochub.web.urls_operations")),
     path("", include("sochub.web.urls_recovery")),
     path("", include("sochub.web.urls_exchange")),
+    path("", include("sochub.web.urls_prevent")),
+    path("", include("sochub.web.urls_prepare")),
+    path("", include("sochub.web.urls_suspicious_activity")),
+    path("", include("sochub.web.urls_bulletin")),
 ]

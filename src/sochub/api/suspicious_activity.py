@@ -1,0 +1,7 @@
+"""API of suspicious activity reports: the same selectors, policies and audit as its web pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["suspicious activity reports"])

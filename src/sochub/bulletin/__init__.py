@@ -1,0 +1,1 @@
+"""The partnership bulletin: article submissions, quarterly editions, distribution and feedback."""

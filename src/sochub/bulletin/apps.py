@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BulletinConfig(AppConfig):
+    name = "sochub.bulletin"
+    label = "bulletin"
+    verbose_name = "Partnership bulletin"

@@ -1,0 +1,3 @@
+"""Partnership bulletin: data."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Prepare: intimidation of victims, witnesses and communities, and partner surveys."""

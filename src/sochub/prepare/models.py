@@ -1,0 +1,3 @@
+"""Intimidation and surveys: data."""
+
+from __future__ import annotations

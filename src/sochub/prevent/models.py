@@ -1,0 +1,3 @@
+"""Prevent programmes: data."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Suspicious activity reports relevant to the partnership, need-to-know by default."""

@@ -1,0 +1,3 @@
+"""Suspicious activity reports: data."""
+
+from __future__ import annotations

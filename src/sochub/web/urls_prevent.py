@@ -1,0 +1,5 @@
+"""Routes of the prevent programmes pages (part of the web namespace: names resolve as "web:...")."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
