@@ -16,6 +16,7 @@ from markupsafe import escape
 from sochub.audit.models import AuditEvent
 from sochub.intel import services as intel
 from sochub.intel.models import OCG, Nominal
+from sochub.intel.services import NotFound
 from sochub.operations import policies, services
 from sochub.operations.models import Disruption
 from sochub.partners.models import Role, User
@@ -74,7 +75,7 @@ def test_record_against_a_visible_ocg_keeps_the_tactic_and_menu(analyst: User) -
 
 def test_refused_against_an_ocg_of_another_agency_not_shared(analyst: User, analyst2: User) -> None:
     theirs = make_ocg(analyst2, "Dock Street Firm")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # as if it did not exist
         record(analyst, ocg=theirs)
     assert not Disruption.objects.exists()
     client = login(analyst)
@@ -158,7 +159,7 @@ def test_self_validation_refused_a_colleague_validates(
     officer = make_user("officer_b", "gmp", (Role.OFFICER,))
     with pytest.raises(PermissionDenied, match="analyst or coordinator"):
         services.disruption_validate(actor=act(officer), disruption=d)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.disruption_validate(actor=act(analyst2), disruption=d)
     d = services.disruption_validate(actor=act(analyst_b), disruption=d)
     d.refresh_from_db()

@@ -81,9 +81,9 @@ def disruption_record(
     if (ocg is None) == (nominal is None):
         raise ValidationError("A disruption is recorded against one OCG or one nominal.")
     if ocg is not None and not intel_policies.visible_ocgs(user, OCG.objects.filter(pk=ocg.pk)).exists():
-        raise PermissionDenied("You cannot see that OCG.")
+        raise NotFound("No OCG you can see has that id.")
     if nominal is not None and not intel_policies.can_view_nominal(user, nominal):
-        raise PermissionDenied("You cannot see that nominal.")
+        raise NotFound("No nominal you can see has that id.")
     assert user.agency_id is not None  # intelligence write roles belong to an agency
     menu = selectors.menu()
     rationale = rationale.strip()
@@ -133,7 +133,7 @@ def disruption_validate(*, actor: Actor, disruption: Disruption) -> Disruption:
     user = actor.user
     disruption = Disruption.objects.select_for_update().get(pk=disruption.pk)
     if not policies.visible_disruptions(user, Disruption.objects.filter(pk=disruption.pk)).exists():
-        raise PermissionDenied("You cannot see that disruption.")
+        raise NotFound("No disruption you can see has that id.")
     refusal = policies.validation_refusal(user, disruption)
     if refusal:
         raise PermissionDenied(refusal)

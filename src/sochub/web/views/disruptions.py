@@ -25,6 +25,7 @@ from sochub.audit.models import Operation
 from sochub.engine import disruptions as engine
 from sochub.intel import selectors as intel_selectors
 from sochub.intel.models import OCG, Nominal
+from sochub.intel.services import NotFound
 from sochub.operations import policies, selectors, services
 from sochub.operations.models import Disruption
 
@@ -184,7 +185,7 @@ def disruption_new(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 errors = error_list(exc)
-            except PermissionDenied as exc:
+            except (PermissionDenied, NotFound) as exc:
                 raise Http404 from exc
             else:
                 messages.success(
