@@ -19,8 +19,6 @@ def test_deadlines_follow_from_the_events_of_a_case(rules: Rules) -> None:
         "afn_given_on": date(2026, 6, 1),
         "confiscation_made_on": date(2026, 5, 1),
         "time_to_pay_months": 3,
-        "daml_submitted_on": date(2026, 4, 2),
-        "daml_refused_on": date(2026, 4, 20),
     }
     found = {d.kind: d.due for d in deadlines_for(case, rules)}
     assert found == {
@@ -31,11 +29,9 @@ def test_deadlines_follow_from_the_events_of_a_case(rules: Rules) -> None:
         "afo": date(2026, 7, 31),
         "afn_objection": date(2026, 7, 1),
         "time_to_pay": date(2026, 7, 31),
-        "daml_notice": date(2026, 4, 15),
-        "daml_moratorium": date(2026, 5, 21),
     }
     ordered = deadlines_for(case, rules)
-    assert [d.kind for d in ordered][:3] == ["initial_detention", "daml_notice", "daml_moratorium"]
+    assert [d.kind for d in ordered][:3] == ["initial_detention", "afn_objection", "afo"]
     assert all(d.source_rule for d in ordered)
     assert deadlines_for({}, rules) == []
 

@@ -36,7 +36,7 @@ def test_an_assumed_value_is_labelled_and_the_file_is_not_official(rules: Rules)
 
 def test_the_fingerprint_follows_the_content(rules: Rules, raw: dict[str, Any]) -> None:
     assert fingerprint(rules) == fingerprint(load_rules())
-    raw["rules"]["daml_moratorium_days"]["value"] = 30
+    raw["rules"]["time_to_pay_initial_max_months"]["value"] = 4
     assert fingerprint(parse_rules(raw)) != fingerprint(rules)
 
 

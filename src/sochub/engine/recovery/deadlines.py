@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sochub.engine.recovery.checks import objection_deadline, time_to_pay
-from sochub.engine.recovery.clock import add_working_days, period_end, working_hours_deadline
+from sochub.engine.recovery.clock import period_end, working_hours_deadline
 from sochub.engine.recovery.rules import Rules
 
 AlertLevel = Literal["overdue", "due soon"]
@@ -43,8 +43,8 @@ def deadlines_for(case: Mapping[str, Any], rules: Rules) -> list[Deadline]:
     pairs; ``acfn_given_on`` and ``afn_given_on``, each with the period the notice specifies in
     ``acfn_objection_days`` / ``afn_objection_days`` (the minimum if absent); ``afo_made_on`` with
     ``afo_months``; ``confiscation_made_on`` with ``time_to_pay_months`` and ``time_to_pay_extended``;
-    ``compliance_reviews`` as (label, review day) pairs; ``daml_submitted_on`` with ``nation``;
-    ``daml_refused_on``.
+    ``compliance_reviews`` as (label, review day) pairs. (DAML notice periods and moratoriums are
+    ``sochub.engine.suspicious_activity``'s.)
     """
     out: list[Deadline] = []
     nation = case.get("nation", "england-wales")
@@ -108,24 +108,6 @@ def deadlines_for(case: Mapping[str, Any], rules: Rules) -> list[Deadline]:
                 f"Compliance order to be reviewed: {label}",
                 review_on,
                 f"compliance_order ({rules.compliance_order.source})",
-            )
-        )
-    if case.get("daml_submitted_on") is not None:
-        out.append(
-            Deadline(
-                "daml_notice",
-                "DAML notice period ends (no reply means consent)",
-                add_working_days(case["daml_submitted_on"], rules.value("daml_notice_working_days"), nation),
-                rules.cite("daml_notice_working_days"),
-            )
-        )
-    if case.get("daml_refused_on") is not None:
-        out.append(
-            Deadline(
-                "daml_moratorium",
-                "DAML moratorium period ends",
-                case["daml_refused_on"] + timedelta(days=rules.value("daml_moratorium_days")),
-                rules.cite("daml_moratorium_days"),
             )
         )
     return sorted(out, key=lambda d: d.moment().replace(tzinfo=None))

@@ -27,8 +27,6 @@ RULE_IDS = (
     "afn_objection_min_days",
     "time_to_pay_initial_max_months",
     "time_to_pay_total_max_months",
-    "daml_notice_working_days",
-    "daml_moratorium_days",
 )
 """The rules a file must give (the code keys on these ids)."""
 
