@@ -1,0 +1,97 @@
+"""Prevent programmes for young people (after Durham's Haggrid project): reference data, rules and reports.
+
+Plain Python, no Django:
+
+- :func:`load_reference` / :func:`default_reference` -> :class:`PreventReference` (YAML, ``official: false``)
+- rules: :func:`age_problem`, :func:`consent_state`, :func:`completion_problem`, :func:`reoffending_due`,
+  :func:`retention_review_on`, :func:`retain_problem`
+- :func:`programme_report`, :func:`report_rows` (CSV, no names) and :func:`year_chart_svg`
+"""
+
+from .reference import (
+    DEFAULT_REFERENCE,
+    Item,
+    OutcomeKind,
+    PreventReference,
+    ReferenceError,
+    default_reference,
+    fingerprint,
+    load_reference,
+    parse_reference,
+)
+from .report import (
+    REOFFENDING_RESULTS,
+    Check,
+    Outcome,
+    Participant,
+    ProgrammeReport,
+    YearRow,
+    programme_report,
+    report_rows,
+    year_chart_svg,
+)
+from .rules import (
+    ABSENT,
+    ACTIVE,
+    ATTENDED,
+    COMPLETED,
+    DECLINED,
+    EXCUSED,
+    LEFT,
+    PENDING,
+    WAITING,
+    ConsentState,
+    PhaseAttendance,
+    add_months,
+    add_years,
+    age_on,
+    age_problem,
+    completion_problem,
+    consent_state,
+    phase_attendance,
+    reoffending_due,
+    retain_problem,
+    retention_review_on,
+)
+
+__all__ = [
+    "ABSENT",
+    "ACTIVE",
+    "ATTENDED",
+    "COMPLETED",
+    "DECLINED",
+    "DEFAULT_REFERENCE",
+    "EXCUSED",
+    "LEFT",
+    "PENDING",
+    "REOFFENDING_RESULTS",
+    "WAITING",
+    "Check",
+    "ConsentState",
+    "Item",
+    "Outcome",
+    "OutcomeKind",
+    "Participant",
+    "PhaseAttendance",
+    "PreventReference",
+    "ProgrammeReport",
+    "ReferenceError",
+    "YearRow",
+    "add_months",
+    "add_years",
+    "age_on",
+    "age_problem",
+    "completion_problem",
+    "consent_state",
+    "default_reference",
+    "fingerprint",
+    "load_reference",
+    "parse_reference",
+    "phase_attendance",
+    "programme_report",
+    "reoffending_due",
+    "report_rows",
+    "retain_problem",
+    "retention_review_on",
+    "year_chart_svg",
+]
