@@ -32,7 +32,7 @@ def test_an_officer_refers_a_victim_and_sees_the_priority_and_timeline(live_serv
     page.fill("#username", "pc_lead")
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Victim support").first.click()
+    page.get_by_role("link", name="Protect").first.click()
     page.get_by_role("link", name="Refer a victim").first.click()
     page.get_by_label("Full name").fill("Margaret Thompson")
     page.locator("#birth_date-day").fill(str(birth.day))
