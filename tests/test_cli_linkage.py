@@ -146,7 +146,15 @@ def test_demo_resolves_its_world_and_leaves_files_to_practise_on(tmp_path: Path)
     merged = int(out.stdout.split("nominals merged by resolution:")[1].split()[0].replace(",", ""))
     assert merged > 0
     # The partnership month: DWP's question answered by GMP and GMP's to HMRC, two nights of action.
-    for line in ("information requests: 2", "problem premises: 2", "joint operations: 2", "disruptions: 1"):
+    for line in (
+        "information requests: 2",
+        "problem premises: 2",
+        "joint operations: 2",
+        "disruptions: 1",
+        "referrals: 40",
+        "intimidation cases: 3",
+        "bulletin editions: 2",
+    ):
         assert line in out.stdout, out.stdout
     for user in ("investigator_dwp", "supervisor_dwp", "licensing", "trading_standards"):
         assert f"  {user} " in out.stdout

@@ -122,6 +122,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     from sochub.audit.context import Actor
     from sochub.audit.models import Channel
+    from sochub.bulletin.demo import build_demo_bulletin
     from sochub.intel.demo import build_demo
     from sochub.intel.models import Nominal
     from sochub.linkage.demo_files import write_practice_files
@@ -129,11 +130,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from sochub.linkage.services import source_records_adopt
     from sochub.operations.demo import build_demo_partnership
     from sochub.partners.models import User
+    from sochub.prepare.demo import build_demo_prepare
+    from sochub.prevent.demo import build_demo_prevent
     from sochub.profiles.demo import build_demo_profile
     from sochub.protect.demo import build_demo_self_assessments, write_demo_district_points
     from sochub.protect.demo_cases import build_demo_cases
     from sochub.risk import prioritisation
     from sochub.risk.demo import build_demo_assessments
+    from sochub.suspicious_activity.demo import build_demo_suspicious_activity
 
     if Nominal.objects.exists():
         if args.if_empty:
@@ -175,6 +179,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
         update("Building the demo partnership month", 0, 1)
         counts.update(build_demo_partnership())
         update("Building the demo partnership month", 1, 1)
+        for step, build in (
+            ("Prevent programme", build_demo_prevent),
+            ("intimidation cases and survey", build_demo_prepare),
+            ("suspicious activity reports", build_demo_suspicious_activity),
+            ("bulletin", build_demo_bulletin),
+        ):
+            update(f"Building the demo {step}", 0, 1)
+            counts.update(build(seed=args.seed))
+            update(f"Building the demo {step}", 1, 1)
     write_practice_files(practice)
     write_demo_district_points(practice)
     print("Demo world built:")
