@@ -70,12 +70,10 @@ def _sign_in(browser: Any, live_server: Any, user: User, purpose: str) -> tuple[
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
-    for purpose_page in ("/purpose/", "/prevent/purpose/"):
-        if user.works_with_intel or purpose_page.startswith("/prevent"):
-            page.goto(f"{live_server.url}{purpose_page}?next=/")
-            page.fill("#purpose", purpose)
-            page.get_by_role("button", name="Continue").click()
-            page.wait_for_load_state()
+    page.goto(f"{live_server.url}/purpose/?next=/")
+    page.fill("#purpose", purpose)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
     return context, page, errors
 
 

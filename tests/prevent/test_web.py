@@ -24,7 +24,7 @@ def login(user: User, *, purpose: bool = True) -> Client:
     client = Client()
     assert client.post("/sign-in/", {"username": user.username, "password": PASSWORD}).status_code == 302
     if purpose:
-        assert client.post("/prevent/purpose/", {"purpose": PURPOSE, "next": "/prevent/"}).status_code == 302
+        assert client.post("/purpose/", {"purpose": PURPOSE, "next": "/prevent/"}).status_code == 302
     return client
 
 

@@ -294,13 +294,24 @@ def test_other_agency_cannot_open_intelligence(
         assert client.get(f"/intelligence/{picture[key].pk}/").status_code == 404, key
 
 
-@pytest.mark.parametrize("path", ["/nominals/", "/ocgs/", "/intelligence/", "/purpose/"])
+@pytest.mark.parametrize("path", ["/nominals/", "/ocgs/", "/intelligence/"])
 def test_volunteer_gets_404_for_intelligence_pages(
     signed_in: Callable[[User], Client], volunteer: User, picture: dict[str, Any], path: str
 ) -> None:
     client = signed_in(volunteer)
     assert client.get(path).status_code == 404
     assert client.get(nominal_url(picture["smith"])).status_code == 404
+
+
+def test_a_volunteer_may_state_a_purpose_but_it_opens_nothing(
+    signed_in: Callable[[User], Client], volunteer: User, picture: dict[str, Any]
+) -> None:
+    """Volunteers on Prevent programmes give a purpose before opening a young person's record; the same page
+    serves everyone, and a purpose grants no access by itself."""
+    client = signed_in(volunteer)
+    assert client.post("/purpose/", {"purpose": "Haggrid: this week's register", "next": "/"}).status_code == 302
+    assert client.get(nominal_url(picture["smith"])).status_code == 404
+    assert client.get("/nominals/").status_code == 404
 
 
 def test_volunteer_home_page_renders_without_intelligence(

@@ -6,7 +6,6 @@ from .views import prevent as v
 
 urlpatterns: list[URLPattern] = [
     path("prevent/", v.prevent_list, name="prevent"),
-    path("prevent/purpose/", v.prevent_purpose, name="prevent_purpose"),
     path("prevent/new/", v.prevent_programme_new, name="prevent_programme_new"),
     path("prevent/retention/", v.prevent_retention, name="prevent_retention"),
     path("prevent/<int:programme_id>/", v.prevent_programme, name="prevent_programme"),

@@ -79,10 +79,13 @@ def nominal_search_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@intel_user
+@signed_in
 @require_http_methods(["GET", "POST"])
 def purpose(request: HttpRequest) -> HttpResponse:
-    """Ask why the user needs personal data; remembered until they sign out or change it."""
+    """Ask why the user needs personal data; remembered until they sign out or change it. Anyone of an agency
+    may give one (a volunteer on a Prevent programme too): stating a purpose grants nothing by itself."""
+    if current_user(request).agency_id is None:
+        raise Http404
     nxt = request.POST.get("next") or request.GET.get("next") or reverse("web:nominal_search")
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts=None) or not nxt.startswith("/"):
         nxt = reverse("web:nominal_search")

@@ -16,16 +16,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from markupsafe import Markup
 
 from sochub.audit import services as audit
 from sochub.audit.models import Operation
 from sochub.engine import prevent as engine
-from sochub.intel import services as intel_services
 from sochub.intel.services import NotFound
 from sochub.partners.models import Agency, Region, User
 from sochub.prevent import policies, selectors, services
@@ -41,41 +38,7 @@ from sochub.prevent.models import (
     YoungPersonStatus,
 )
 
-from .common import PURPOSE_SESSION_KEY, actor_for, current_user, error_list, render, signed_in
-
-
-def purpose_needed(request: HttpRequest) -> HttpResponse | None:
-    """Pages that show a young person need a purpose first: the redirect to ask for one (this app's own page, so
-    volunteer members, who cannot open the intelligence pages, can give one too), or None."""
-    if request.session.get(PURPOSE_SESSION_KEY):
-        return None
-    return redirect(f"{reverse('web:prevent_purpose')}?{urlencode({'next': request.get_full_path()})}")
-
-
-@signed_in
-@require_http_methods(["GET", "POST"])
-def prevent_purpose(request: HttpRequest) -> HttpResponse:
-    """Ask why the user needs a young person's record; kept with every read until they sign out."""
-    if current_user(request).agency_id is None:
-        raise Http404
-    fallback = reverse("web:prevent")
-    nxt = request.POST.get("next") or request.GET.get("next") or fallback
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts=None) or not nxt.startswith("/prevent/"):
-        nxt = fallback
-    if request.method == "POST":
-        try:
-            request.session[PURPOSE_SESSION_KEY] = intel_services.require_purpose(request.POST.get("purpose", ""))
-        except ValidationError as exc:
-            return render(
-                request,
-                "prevent/purpose.html",
-                {"next": nxt, "errors": error_list(exc), "purpose": request.POST.get("purpose", "")[:500]},
-                status=400,
-            )
-        return redirect(nxt)
-    return render(
-        request, "prevent/purpose.html", {"next": nxt, "purpose": request.session.get(PURPOSE_SESSION_KEY, "")}
-    )
+from .common import actor_for, current_user, error_list, purpose_needed, render, signed_in
 
 
 def _date(raw: str) -> date | None:
