@@ -333,7 +333,7 @@ def article_schedule(*, actor: Actor, article: Article, edition: Edition) -> Art
 @transaction.atomic
 def article_unschedule(*, actor: Actor, article: Article) -> Article:
     _editor(actor)
-    article = Article.objects.select_for_update().select_related("edition").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("edition").get(pk=article.pk)
     if article.status != ArticleStatus.SCHEDULED or article.edition is None:
         raise ValidationError("This article is not scheduled.")
     _preparing(article.edition)

@@ -38,7 +38,7 @@ def send_start(*, actor: Actor, edition: Edition, base_url: str) -> Job:
     if not policies.is_editor(actor.user):
         raise PermissionDenied("Only bulletin editors send editions.")
     with transaction.atomic():
-        edition = Edition.objects.select_for_update().select_related("send_job").get(pk=edition.pk)
+        edition = Edition.objects.select_for_update(of=("self",)).select_related("send_job").get(pk=edition.pk)
         if not edition.published:
             raise ValidationError("Publish the edition before sending it.")
         if edition.send_job is not None and not edition.send_job.finished:
