@@ -203,18 +203,28 @@ def _candidates(q: KnownQuery, exclude_agency: int) -> list[tuple[Any, int]]:
         .exclude(agency_id=exclude_agency)
         .values_list("nominal_id", "agency_id")
     )
-    codes = [names.phonetic_keys(t) for t in names.name_tokens(q.surname)]
-    by_name = Q(pk__in=[])
-    for soundex, metaphone in codes:
-        by_name |= Q(soundex=soundex) | Q(metaphone=metaphone)
-    name_pairs = (
-        NameToken.objects.filter(by_name, **live)
-        .exclude(agency_id=exclude_agency)
-        .values_list("nominal_id", "agency_id")
-        .distinct()[: MAX_CANDIDATES * 2]
-    )
-    ordered = list(id_pairs) + [p for p in name_pairs if p not in id_pairs]
+    surname_tokens = NameToken.objects.filter(_sounds_like(q.surname), **live).exclude(agency_id=exclude_agency)
+    # A common surname can have more holders than the cap: those whose given name sounds alike come first, so
+    # the cap never cuts the likeliest people at random.
+    both: list[tuple[Any, int]] = []
+    if names.name_tokens(q.given_name):
+        given = NameToken.objects.filter(_sounds_like(q.given_name)).values("nominal_id")
+        both = list(
+            surname_tokens.filter(nominal_id__in=given)
+            .values_list("nominal_id", "agency_id")
+            .distinct()[:MAX_CANDIDATES]
+        )
+    name_pairs = surname_tokens.values_list("nominal_id", "agency_id").distinct()[: MAX_CANDIDATES * 2]
+    ordered = list(dict.fromkeys([*id_pairs, *both, *name_pairs]))
     return ordered[:MAX_CANDIDATES]
+
+
+def _sounds_like(name: str) -> Q:
+    """Name tokens sharing a Soundex or Metaphone key with a word of ``name``."""
+    found = Q(pk__in=[])
+    for soundex, metaphone in (names.phonetic_keys(t) for t in names.name_tokens(name)):
+        found |= Q(soundex=soundex) | Q(metaphone=metaphone)
+    return found
 
 
 def _split_name(value: str, data: dict[str, Any]) -> tuple[str, str, str]:
@@ -300,7 +310,8 @@ def score(q: KnownQuery, *, exclude_agency: int, model: Any) -> dict[tuple[Any, 
     from sochub.engine.linkage import predict
 
     minimum = min(b.minimum for b in selectors.reference().match_bands)
-    scored = predict(frame, model, threshold=minimum, touching="is_new")
+    # Candidates all share the surname's sound, so name frequencies within them say nothing: no TF adjustment.
+    scored = predict(frame, model, threshold=minimum, touching="is_new", term_frequencies=False)
     best: dict[tuple[Any, int], float] = {}
     for left, right, p in scored[["unique_id_l", "unique_id_r", "match_probability"]].itertuples(index=False):
         other = right if str(left) == QUERY_ID else left if str(right) == QUERY_ID else None

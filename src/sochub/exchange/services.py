@@ -176,7 +176,11 @@ def request_create(
 
 
 def _locked(req: ExchangeRequest) -> ExchangeRequest:
-    return ExchangeRequest.objects.select_for_update(of=("self",)).select_related("requesting_agency", "provider").get(pk=req.pk)
+    return (
+        ExchangeRequest.objects.select_for_update(of=("self",))
+        .select_related("requesting_agency", "provider")
+        .get(pk=req.pk)
+    )
 
 
 def _check_visible(actor: Actor, req: ExchangeRequest) -> None:

@@ -431,12 +431,16 @@ def predict(
     threshold: float = 0.5,
     touching: str | None = None,
     explain: bool = False,
+    term_frequencies: bool = True,
     spark: Any = None,
 ) -> pd.DataFrame:
     """Scored candidate pairs at or above `threshold`.
 
     `touching="is_new"` scores only pairs with at least one new record (incremental resolution);
     `explain=True` keeps per-comparison columns (gamma_*, bf_*, values) for `contributions`.
+    `term_frequencies=False` scores an exact name match at its average weight: Splink counts how common a
+    name is within the records it is given, so records pre-selected for sharing a surname would make that
+    surname look universal and its match worthless (the known-to-you search passes False).
     """
     from splink import Linker
 
@@ -446,6 +450,11 @@ def predict(
         raise ValueError(f"touching={touching!r} but the records have no such column")
     rules = blocking_rules(fields, touching, records)
     settings = _graft(_settings_dict(fields, _dialect(engine), rules, explain=explain), model.settings)
+    if not term_frequencies:
+        for comparison in settings["comparisons"]:
+            for level in comparison["comparison_levels"]:
+                level.pop("tf_adjustment_column", None)
+                level.pop("tf_adjustment_weight", None)
     db_api = db_api_for(engine, spark)
     extra = [touching] if touching else []
     table = _to_backend(records, _columns_needed(fields, extra))
