@@ -7,15 +7,10 @@ impact" score is made up: the scale has no published weights.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
+from ..periods import PERIODS, Period, as_date, period_label
 from .menu import IMPACT_LEVELS
-
-PERIODS = ("month", "quarter", "year")
-"""Calendar periods for counts."""
-
-Period = Literal["month", "quarter", "year"]
 
 
 def _is_validated(row: Mapping[str, Any]) -> bool:
@@ -23,30 +18,6 @@ def _is_validated(row: Mapping[str, Any]) -> bool:
         return bool(row["validated"])
     by = row.get("validated_by")
     return isinstance(by, str) and bool(by.strip())
-
-
-def _date(value: Any, n: int) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise ValueError(f"row {n}: date {value!r} is not a date (YYYY-MM-DD)")
-
-
-def period_label(day: date, period: Period | str) -> str:
-    """The calendar period a day falls in: ``2025-03``, ``2025-Q1`` or ``2025``."""
-    if period == "month":
-        return f"{day.year}-{day.month:02d}"
-    if period == "quarter":
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    if period == "year":
-        return str(day.year)
-    raise ValueError(f"unknown period {period!r} (periods: {', '.join(PERIODS)})")
 
 
 def _order(value: Any) -> tuple[bool, str]:
@@ -88,7 +59,7 @@ def counts(
             raise ValueError(f"row {n}: impact {impact!r} is not a level of the national scale")
         key = tuple(row[k] for k in keys)
         if period is not None:
-            key += (period_label(_date(row.get("date"), n), period),)
+            key += (period_label(as_date(row.get("date"), f"row {n}: date"), period),)
         tally = groups.setdefault(key, {"total": 0, **dict.fromkeys(IMPACT_LEVELS, 0)})
         tally["total"] += 1
         tally[impact] += 1

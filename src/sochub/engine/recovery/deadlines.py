@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from sochub.engine.periods import PERIODS, period_label
 from sochub.engine.recovery.checks import objection_deadline, time_to_pay
 from sochub.engine.recovery.clock import period_end, working_hours_deadline
 from sochub.engine.recovery.rules import Rules
@@ -125,17 +126,6 @@ def alerts(deadlines: Iterable[Deadline], now: datetime, warn_within: timedelta)
     return sorted(out, key=lambda a: (a.level != "overdue", a.deadline.moment(now.tzinfo)))
 
 
-PERIODS = ("month", "quarter", "year")
-
-
-def _period(value: date, by: str) -> str:
-    if by == "month":
-        return f"{value.year}-{value.month:02d}"
-    if by == "quarter":
-        return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
-    return str(value.year)
-
-
 def totals(
     rows: Iterable[Mapping[str, Any]], by: Sequence[str], *, amount: str = "amount", when: str = "date"
 ) -> list[dict[str, Any]]:
@@ -150,7 +140,7 @@ def totals(
         for column in by:
             if column in PERIODS:
                 value = row[when]
-                key.append(_period(value.date() if isinstance(value, datetime) else value, column))
+                key.append(period_label(value.date() if isinstance(value, datetime) else value, column))
             else:
                 key.append(str(row[column]))
         groups.setdefault(tuple(key), []).append(Decimal(str(row[amount])))

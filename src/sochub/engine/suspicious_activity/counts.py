@@ -10,37 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date, timedelta
+from typing import Any
 
+from ..periods import PERIODS, as_date, period_label
 from .reference_data import SECTOR_IDS
-
-PERIODS = ("month", "quarter", "year")
-Period = Literal["month", "quarter", "year"]
-
-
-def _day(value: Any, n: int) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise ValueError(f"row {n}: submitted_on {value!r} is not a date (YYYY-MM-DD)")
-
-
-def period_label(day: date, period: str) -> str:
-    """The calendar period a day falls in: ``2025-03``, ``2025-Q1`` or ``2025``."""
-    if period == "month":
-        return f"{day.year}-{day.month:02d}"
-    if period == "quarter":
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    if period == "year":
-        return str(day.year)
-    raise ValueError(f"unknown period {period!r} (periods: {', '.join(PERIODS)})")
 
 
 def _rows(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, date]]:
@@ -49,7 +23,7 @@ def _rows(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, date]]:
         sector = row.get("sector")
         if sector not in SECTOR_IDS:
             raise ValueError(f"row {n}: sector {sector!r} is not in the controlled list")
-        out.append((str(sector), _day(row.get("submitted_on"), n)))
+        out.append((str(sector), as_date(row.get("submitted_on"), f"row {n}: submitted_on")))
     return out
 
 
