@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
@@ -102,3 +103,19 @@ def tile_origin(url: str) -> str:
     """The origin of a configured map tile server, for the page's img-src (empty unless http(s))."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("https", "http") and parts.netloc else ""
+
+
+def form_date(raw: str | None) -> date | None:
+    """A date typed or picked in a form (YYYY-MM-DD), or None when it is not one."""
+    try:
+        return date.fromisoformat((raw or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def required_form_date(post: Any, field: str, what: str) -> date:
+    """The form's date in ``field``, or a ValidationError for that field saying what to enter."""
+    found = form_date(post.get(field, ""))
+    if found is None:
+        raise ValidationError({field: f"Enter {what} as a real date, like 2026-03-14."})
+    return found

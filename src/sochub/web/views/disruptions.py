@@ -29,7 +29,7 @@ from sochub.intel.services import NotFound
 from sochub.operations import policies, selectors, services
 from sochub.operations.models import Disruption
 
-from .common import actor_for, current_user, error_list, intel_user, purpose_needed, render
+from .common import actor_for, current_user, error_list, form_date, intel_user, purpose_needed, render
 
 PAGE_SIZE = 25
 
@@ -48,18 +48,11 @@ def _audit_nominal_reads(request: HttpRequest, shown: Iterable[Disruption], view
     )
 
 
-def _iso(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
 @intel_user
 def disruption_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    start = _iso(request.GET.get("from", ""))
-    end = _iso(request.GET.get("to", ""))
+    start = form_date(request.GET.get("from", ""))
+    end = form_date(request.GET.get("to", ""))
     period = request.GET.get("period", "month")
     period = period if period in engine.PERIODS else "month"
     qs = selectors.disruptions(user=user, start=start, end=end)

@@ -8,7 +8,7 @@ audit rows. The operation's page shows its targets' names (personal data), so it
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -41,20 +41,13 @@ from sochub.operations.models import (
 )
 from sochub.partners.models import Agency, AgencyStatus, Region
 
-from .common import actor_for, current_user, error_list, intel_user, purpose_needed, render
+from .common import actor_for, current_user, error_list, form_date, intel_user, purpose_needed, render
 
 PAGE_SIZE = 25
 
 
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()[:10])
-    except ValueError:
-        return None
-
-
 def _when(day: str, at: str) -> datetime | None:
-    d = _date(day)
+    d = form_date(day)
     if d is None:
         return None
     try:
@@ -256,7 +249,7 @@ def _write(request: HttpRequest, operation_id: int, action: str, item_id: int | 
             agency = Agency.objects.filter(pk=_int(post.get("agency", "")) or 0).first()
             if agency is None:
                 raise ValidationError({"task_agency": "Choose the agency the task is for."})
-            due = _date(post.get("due", "")) if post.get("due", "").strip() else None
+            due = form_date(post.get("due", "")) if post.get("due", "").strip() else None
             if post.get("due", "").strip() and due is None:
                 raise ValidationError({"due": "Enter a valid due date, or leave it empty."})
             services.task_add(
@@ -282,7 +275,7 @@ def _write(request: HttpRequest, operation_id: int, action: str, item_id: int | 
             outcome = OperationOutcome.objects.filter(pk=item_id or 0, operation=operation).first()
             if outcome is None:
                 raise Http404
-            returned = _date(post.get("returned_on", ""))
+            returned = form_date(post.get("returned_on", ""))
             if returned is None:
                 raise ValidationError({"returned_on": "Enter the date the property was returned."})
             services.outcome_returned(actor=actor, outcome=outcome, returned_on=returned)
@@ -303,7 +296,7 @@ def _write(request: HttpRequest, operation_id: int, action: str, item_id: int | 
 def _record_outcome(request: HttpRequest, operation: JointOperation) -> str:
     post = request.POST
     errors: dict[str, str] = {}
-    occurred = _date(post.get("occurred_on", ""))
+    occurred = form_date(post.get("occurred_on", ""))
     if occurred is None:
         errors["occurred_on"] = "Enter the date of the outcome."
     quantity = _int(post.get("quantity", "1") or "1")
@@ -318,7 +311,7 @@ def _record_outcome(request: HttpRequest, operation: JointOperation) -> str:
             errors["estimated_value"] = "Enter the estimated value in pounds, like 1500.00."
     returned = None
     if post.get("returned_on", "").strip():
-        returned = _date(post.get("returned_on", ""))
+        returned = form_date(post.get("returned_on", ""))
         if returned is None:
             errors["returned_on"] = "Enter a valid return date, or leave it empty."
     target: OperationTarget | None = None

@@ -8,7 +8,6 @@ manager's names show only to users the intelligence rules let see them; a premis
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -38,16 +37,18 @@ from sochub.operations.models import (
 )
 from sochub.partners.models import Region
 
-from .common import PURPOSE_SESSION_KEY, actor_for, current_user, error_list, intel_user, purpose_needed, render
+from .common import (
+    PURPOSE_SESSION_KEY,
+    actor_for,
+    current_user,
+    error_list,
+    form_date,
+    intel_user,
+    purpose_needed,
+    render,
+)
 
 PAGE_SIZE = 25
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()[:10])
-    except ValueError:
-        return None
 
 
 def _get_or_404(request: HttpRequest, premises_id: int) -> ProblemPremises:
@@ -227,7 +228,7 @@ def _write(request: HttpRequest, premises_id: int, action: str, item_id: int | N
     post, actor = request.POST, actor_for(request)
     try:
         if action == "visit":
-            visited = _date(post.get("visited_on", ""))
+            visited = form_date(post.get("visited_on", ""))
             if visited is None:
                 raise ValidationError({"visited_on": "Enter the date of the visit."})
             operation = None
@@ -251,10 +252,10 @@ def _write(request: HttpRequest, premises_id: int, action: str, item_id: int | N
             )
             done = "Visit recorded."
         elif action == "action":
-            started = _date(post.get("started_on", ""))
+            started = form_date(post.get("started_on", ""))
             if started is None:
                 raise ValidationError({"started_on": "Enter the date the action started."})
-            due = _date(post.get("due_on", "")) if post.get("due_on", "").strip() else None
+            due = form_date(post.get("due_on", "")) if post.get("due_on", "").strip() else None
             services.action_record(
                 actor=actor,
                 problem_premises=pp,
@@ -268,7 +269,7 @@ def _write(request: HttpRequest, premises_id: int, action: str, item_id: int | N
             found = PremisesAction.objects.filter(pk=item_id or 0, problem_premises=pp).first()
             if found is None:
                 raise Http404
-            closed = _date(post.get("closed_on", "")) if post.get("closed_on", "").strip() else None
+            closed = form_date(post.get("closed_on", "")) if post.get("closed_on", "").strip() else None
             services.action_update(actor=actor, action=found, status=post.get("status", ""), closed_on=closed)
             done = "Action updated."
         else:

@@ -44,7 +44,17 @@ from sochub.prepare.models import (
     SurveyStatus,
 )
 
-from .common import actor_for, current_user, error_list, intel_user, purpose_needed, render, signed_in
+from .common import (
+    actor_for,
+    current_user,
+    error_list,
+    form_date,
+    intel_user,
+    purpose_needed,
+    render,
+    required_form_date,
+    signed_in,
+)
 
 PAGE_SIZE = 25
 
@@ -55,20 +65,6 @@ def long_date(day: date | None) -> str:
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, template, {"long_date": long_date, "ref": selectors.reference(), **context}, status=status)
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()[:10])
-    except ValueError:
-        return None
-
-
-def _required_date(post: Any, field: str, what: str) -> date:
-    found = _date(post.get(field, ""))
-    if found is None:
-        raise ValidationError({field: f"Enter {what} as a real date, like 2026-03-14."})
-    return found
 
 
 def _int(raw: str, field: str, what: str, *, required: bool = False) -> int | None:
@@ -228,7 +224,7 @@ def intimidation_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             ocg, nominal = _links(user, form)
-            occurred, reported = _date(form["occurred_on"]), _date(form["reported_on"])
+            occurred, reported = form_date(form["occurred_on"]), form_date(form["reported_on"])
             case = services.case_record(
                 actor=actor_for(request),
                 subject_kind=form["subject_kind"],
@@ -355,7 +351,7 @@ def intimidation_measure(request: HttpRequest, case_id: int) -> HttpResponse:
             case=case,
             measure=form.get("measure", ""),
             status=form.get("measure_status", ""),
-            status_on=_required_date(form, "status_on", "the date"),
+            status_on=required_form_date(form, "status_on", "the date"),
             notes=form.get("measure_notes", ""),
         )
 
@@ -369,7 +365,7 @@ def intimidation_review(request: HttpRequest, case_id: int) -> HttpResponse:
         services.review_record(
             actor=actor_for(request),
             case=case,
-            reviewed_on=_required_date(form, "reviewed_on", "the date of the review"),
+            reviewed_on=required_form_date(form, "reviewed_on", "the date of the review"),
             notes=form.get("notes", ""),
             risk_after=form.get("risk_after", ""),
         )
@@ -461,8 +457,8 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            opens = _required_date(form, "opens_on", "the opening date")
-            closes = _required_date(form, "closes_on", "the closing date")
+            opens = required_form_date(form, "opens_on", "the opening date")
+            closes = required_form_date(form, "closes_on", "the closing date")
             survey = services.survey_create(
                 actor=actor_for(request),
                 title=form["title"],

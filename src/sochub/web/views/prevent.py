@@ -9,7 +9,6 @@ views need a signed-in user rather than an intelligence role: the policies decid
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -38,21 +37,16 @@ from sochub.prevent.models import (
     YoungPersonStatus,
 )
 
-from .common import actor_for, current_user, error_list, purpose_needed, render, signed_in
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat((raw or "").strip()[:10])
-    except ValueError:
-        return None
-
-
-def _required_date(post: Any, field: str, what: str) -> date:
-    found = _date(post.get(field, ""))
-    if found is None:
-        raise ValidationError({field: f"Enter {what}, like 2026-03-14."})
-    return found
+from .common import (
+    actor_for,
+    current_user,
+    error_list,
+    form_date,
+    purpose_needed,
+    render,
+    required_form_date,
+    signed_in,
+)
 
 
 def _int(raw: str, field: str, what: str) -> int:
@@ -283,8 +277,8 @@ def prevent_referral_new(request: HttpRequest, programme_id: int) -> HttpRespons
                 programme=programme,
                 first_name=form["first_name"],
                 last_name=form["last_name"],
-                date_of_birth=_required_date(post, "date_of_birth", "the date of birth"),
-                referred_on=_required_date(post, "referred_on", "the referral date"),
+                date_of_birth=required_form_date(post, "date_of_birth", "the date of birth"),
+                referred_on=required_form_date(post, "referred_on", "the referral date"),
                 sex=form["sex"],
                 school=form["school"],
                 postcode=form["postcode"],
@@ -294,11 +288,11 @@ def prevent_referral_new(request: HttpRequest, programme_id: int) -> HttpRespons
                 referrer_contact=form["referrer_contact"],
                 young_person_consent=form["young_person_consent"],
                 young_person_consent_how=form["young_person_consent_how"],
-                young_person_consent_on=_date(form["young_person_consent_on"]),
+                young_person_consent_on=form_date(form["young_person_consent_on"]),
                 guardian_name=form["guardian_name"],
                 guardian_relationship=form["guardian_relationship"],
                 guardian_consent_how=form["guardian_consent_how"],
-                guardian_consent_on=_date(form["guardian_consent_on"]),
+                guardian_consent_on=form_date(form["guardian_consent_on"]),
             )
         except ValidationError as exc:
             errors = error_list(exc)
@@ -381,7 +375,7 @@ def _yp_action(request: HttpRequest, young_person_id: int, action: str) -> HttpR
                 actor=actor,
                 young_person=yp,
                 decision=decision,
-                on=_required_date(post, "on", "the decision date"),
+                on=required_form_date(post, "on", "the decision date"),
                 reason=post.get("reason", ""),
             )
             done = {"accept": "The referral is accepted.", "decline": "The referral is declined."}.get(
@@ -393,21 +387,23 @@ def _yp_action(request: HttpRequest, young_person_id: int, action: str) -> HttpR
                 young_person=yp,
                 young_person_consent=post.get("young_person_consent") == "yes",
                 young_person_consent_how=post.get("young_person_consent_how", ""),
-                young_person_consent_on=_date(post.get("young_person_consent_on", "")),
+                young_person_consent_on=form_date(post.get("young_person_consent_on", "")),
                 guardian_name=post.get("guardian_name", ""),
                 guardian_relationship=post.get("guardian_relationship", ""),
                 guardian_consent_how=post.get("guardian_consent_how", ""),
-                guardian_consent_on=_date(post.get("guardian_consent_on", "")),
+                guardian_consent_on=form_date(post.get("guardian_consent_on", "")),
             )
             done = "Consent is recorded."
         elif action == "phase":
-            services.phase_complete(actor=actor, young_person=yp, on=_required_date(post, "on", "the completion date"))
+            services.phase_complete(
+                actor=actor, young_person=yp, on=required_form_date(post, "on", "the completion date")
+            )
             done = "The phase is completed."
         elif action == "leave":
             services.participant_leave(
                 actor=actor,
                 young_person=yp,
-                on=_required_date(post, "on", "the date they left"),
+                on=required_form_date(post, "on", "the date they left"),
                 reason=post.get("reason", ""),
             )
             done = "Leaving the programme is recorded."
@@ -421,7 +417,7 @@ def _yp_action(request: HttpRequest, young_person_id: int, action: str) -> HttpR
                 title=post.get("title", ""),
                 level=post.get("level", ""),
                 provider=post.get("provider", ""),
-                achieved_on=_required_date(post, "achieved_on", "the date it was achieved"),
+                achieved_on=required_form_date(post, "achieved_on", "the date it was achieved"),
                 phase=phase,
             )
             done = "The outcome is recorded."
@@ -435,7 +431,10 @@ def _yp_action(request: HttpRequest, young_person_id: int, action: str) -> HttpR
             if check is None:
                 raise Http404
             services.reoffending_record(
-                actor=actor, check=check, result=post.get("result", ""), on=_required_date(post, "on", "the check date")
+                actor=actor,
+                check=check,
+                result=post.get("result", ""),
+                on=required_form_date(post, "on", "the check date"),
             )
             done = "The reoffending check is recorded."
         else:  # retention
@@ -445,7 +444,7 @@ def _yp_action(request: HttpRequest, young_person_id: int, action: str) -> HttpR
                 young_person=yp,
                 decision=post.get("decision", ""),
                 reason=post.get("reason", ""),
-                next_review_on=_date(post.get("next_review_on", "")),
+                next_review_on=form_date(post.get("next_review_on", "")),
             )
             if erase:
                 messages.success(request, "The record is erased.")
@@ -532,7 +531,7 @@ def prevent_session_new(request: HttpRequest, programme_id: int) -> HttpResponse
                 actor=actor_for(request),
                 programme=programme,
                 phase=phase,
-                held_on=_required_date(post, "held_on", "the session date"),
+                held_on=required_form_date(post, "held_on", "the session date"),
                 title=form["title"],
                 location=form["location"],
                 facilitator=form["facilitator"],

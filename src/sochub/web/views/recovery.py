@@ -42,7 +42,16 @@ from sochub.recovery.models import (
     SeizureStatus,
 )
 
-from .common import actor_for, current_user, error_list, intel_user, purpose_needed, render
+from .common import (
+    actor_for,
+    current_user,
+    error_list,
+    form_date,
+    intel_user,
+    purpose_needed,
+    render,
+    required_form_date,
+)
 
 
 def long_datetime(moment: datetime) -> str:
@@ -57,20 +66,6 @@ DATES = {"long_date": engine.long_date, "long_datetime": long_datetime}
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, template, {**DATES, **context}, status=status)
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()[:10])
-    except ValueError:
-        return None
-
-
-def _required_date(post: Any, field: str, what: str) -> date:
-    found = _date(post.get(field, ""))
-    if found is None:
-        raise ValidationError({field: f"Enter {what}, like 2026-03-14."})
-    return found
 
 
 def _months(post: Any, field: str, what: str = "the number of months") -> int:
@@ -187,7 +182,7 @@ def seizure_new(request: HttpRequest) -> HttpResponse:
             pass
         if amount is None:
             errors.append({"text": "Enter the amount seized in pounds, like 2500.00", "href": "#amount"})
-        day = _date(form["seized_on"])
+        day = form_date(form["seized_on"])
         if day is None:
             errors.append({"text": "Enter the date of seizure", "href": "#seized_on"})
         try:
@@ -261,7 +256,7 @@ def _write(request: HttpRequest, seizure_id: int, action: str) -> HttpResponse:
     post, actor = request.POST, actor_for(request)
     try:
         if action == "order":
-            granted = _date(post.get("granted_on", ""))
+            granted = form_date(post.get("granted_on", ""))
             months = post.get("months", "").strip()
             if granted is None or not months.isdigit() or len(months) > 3:
                 raise ValidationError({"granted_on": "Enter the date the order was granted and its months."})
@@ -270,7 +265,7 @@ def _write(request: HttpRequest, seizure_id: int, action: str) -> HttpResponse:
             )
             done = "Detention order added."
         elif action == "notice":
-            given = _required_date(post, "given_on", "the date the notice was given")
+            given = required_form_date(post, "given_on", "the date the notice was given")
             days = (
                 _months(post, "objection_days", "the objection period in days") if post.get("objection_days") else None
             )
@@ -342,7 +337,7 @@ def afo_new(request: HttpRequest) -> HttpResponse:
                     sort_code=form["sort_code"],
                     account_ending=form["account_ending"],
                     amount=_money(request.POST, "amount", "amount frozen"),
-                    made_on=_required_date(request.POST, "made_on", "the date the order was made"),
+                    made_on=required_form_date(request.POST, "made_on", "the date the order was made"),
                     months=_months(request.POST, "months"),
                     court=form["court"],
                     nominal=nominal,
@@ -416,7 +411,7 @@ def afo_notice(request: HttpRequest, order_id: int) -> HttpResponse:
         services.notice_give(
             actor=actor_for(request),
             kind=NoticeKind.AFN,
-            given_on=_required_date(post, "given_on", "the date the notice was given"),
+            given_on=required_form_date(post, "given_on", "the date the notice was given"),
             freezing_order=order,
             amount=_money(post, "amount", "amount to be forfeited"),
             objection_days=days,
@@ -436,7 +431,7 @@ def afo_end(request: HttpRequest, order_id: int) -> HttpResponse:
             actor=actor_for(request),
             order=order,
             status=post.get("status", ""),
-            ended_on=_required_date(post, "ended_on", "the date"),
+            ended_on=required_form_date(post, "ended_on", "the date"),
             reason=post.get("reason", ""),
         )
         return "Freezing order updated."
@@ -467,7 +462,7 @@ def notice_outcome(request: HttpRequest, notice_id: int) -> HttpResponse:
                 actor=actor_for(request),
                 notice=notice,
                 outcome=form["outcome"],
-                decided_on=_required_date(request.POST, "decided_on", "the date of the outcome"),
+                decided_on=required_form_date(request.POST, "decided_on", "the date of the outcome"),
                 note=request.POST.get("note", ""),
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -520,7 +515,7 @@ def confiscation_new(request: HttpRequest) -> HttpResponse:
                     actor=actor_for(request),
                     nominal=nominal,
                     court=form["court"],
-                    made_on=_required_date(post, "made_on", "the date the order was made"),
+                    made_on=required_form_date(post, "made_on", "the date the order was made"),
                     amount=_money(post, "amount", "amount ordered"),
                     time_to_pay_months=_months(post, "time_to_pay", "the time to pay in months")
                     if form["time_to_pay"]
@@ -614,7 +609,7 @@ def confiscation_payment(request: HttpRequest, order_id: int) -> HttpResponse:
             actor=actor_for(request),
             order=order,
             amount=_money(post, "amount", "amount paid"),
-            paid_on=_required_date(post, "paid_on", "the date of payment"),
+            paid_on=required_form_date(post, "paid_on", "the date of payment"),
             note=post.get("note", ""),
         )
         return "Payment recorded."
@@ -654,9 +649,9 @@ def compliance_add(request: HttpRequest, order_id: int) -> HttpResponse:
             actor=actor_for(request),
             confiscation=order,
             kind=post.get("kind", "")[:40],
-            made_on=_required_date(post, "made_on", "the date the compliance order was made"),
+            made_on=required_form_date(post, "made_on", "the date the compliance order was made"),
             terms=post.get("terms", ""),
-            review_on=_required_date(post, "review_on", "the date the order is to be reviewed"),
+            review_on=required_form_date(post, "review_on", "the date the order is to be reviewed"),
         )
         return "Compliance order recorded."
 
@@ -676,8 +671,8 @@ def compliance_review(request: HttpRequest, order_id: int, compliance_id: int) -
         services.compliance_order_review(
             actor=actor_for(request),
             order=found,
-            next_review_on=None if discharged else _date(post.get("next_review_on", "")),
-            discharged_on=_required_date(post, "discharged_on", "the date of discharge") if discharged else None,
+            next_review_on=None if discharged else form_date(post.get("next_review_on", "")),
+            discharged_on=required_form_date(post, "discharged_on", "the date of discharge") if discharged else None,
         )
         return "Compliance order discharged." if discharged else "Next review date recorded."
 
@@ -693,8 +688,8 @@ def _totals_query(request: HttpRequest) -> dict[str, Any]:
     return {
         "period": period if period in selectors.PERIODS else "month",
         "group": group if group in selectors.GROUPS else "agency",
-        "start": _date(request.GET.get("from", "")),
-        "end": _date(request.GET.get("to", "")),
+        "start": form_date(request.GET.get("from", "")),
+        "end": form_date(request.GET.get("to", "")),
     }
 
 

@@ -10,7 +10,6 @@ down by subject.
 from __future__ import annotations
 
 import csv
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -32,7 +31,7 @@ from sochub.partners.models import User
 from sochub.suspicious_activity import policies, selectors, services
 from sochub.suspicious_activity.models import Decision, Nation, ReportType, Sector, SuspiciousActivityReport
 
-from .common import actor_for, current_user, error_list, intel_user, purpose_needed, render, signed_in
+from .common import actor_for, current_user, error_list, form_date, intel_user, purpose_needed, render, signed_in
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -42,13 +41,6 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
         {"long_date": long_date, "ref": selectors.reference(), "today": timezone.localdate(), **context},
         status=status,
     )
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()[:10])
-    except ValueError:
-        return None
 
 
 def _errors(exc: ValidationError | PermissionDenied) -> list[dict[str, str]]:
@@ -146,7 +138,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     codes = [c for c in codes if c != "none"]
     errors: list[dict[str, str]] = []
     if request.method == "POST":
-        submitted = _date(form["submitted_on"])
+        submitted = form_date(form["submitted_on"])
         try:
             if submitted is None:
                 raise ValidationError({"submitted_on": "Enter the date the report was submitted, like 2026-03-14."})
@@ -253,12 +245,12 @@ def _write(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
                 actor=actor,
                 report=report,
                 decision=post.get("decision", ""),
-                decided_on=_date(post.get("decided_on", "")),
+                decided_on=form_date(post.get("decided_on", "")),
                 note=post.get("decision_note", "")[:3000],
             )
             done = "Decision recorded."
         elif action == "extension":
-            granted = _date(post.get("granted_on", ""))
+            granted = form_date(post.get("granted_on", ""))
             days = post.get("days", "").strip()
             if granted is None or not days.isdigit() or len(days) > 4:
                 raise ValidationError({"days": "Enter the date the extension was granted and its number of days."})
@@ -353,8 +345,8 @@ def _counts_query(request: HttpRequest) -> dict[str, Any]:
     chosen = [s for s in request.GET.getlist("sector")[:20] if s in Sector.values]
     return {
         "period": period if period in selectors.PERIODS else "month",
-        "start": _date(request.GET.get("from", "")),
-        "end": _date(request.GET.get("to", "")),
+        "start": form_date(request.GET.get("from", "")),
+        "end": form_date(request.GET.get("to", "")),
         "sectors": chosen or None,
     }
 
@@ -366,10 +358,10 @@ def _campaign_query(request: HttpRequest) -> dict[str, Any]:
     return {
         "campaign": campaign,
         "sectors": chosen or (list(campaign.sectors) if campaign else []),
-        "before_start": _date(request.GET.get("before_from", "")),
-        "before_end": _date(request.GET.get("before_to", "")),
-        "after_start": _date(request.GET.get("after_from", "")),
-        "after_end": _date(request.GET.get("after_to", "")),
+        "before_start": form_date(request.GET.get("before_from", "")),
+        "before_end": form_date(request.GET.get("before_to", "")),
+        "after_start": form_date(request.GET.get("after_from", "")),
+        "after_end": form_date(request.GET.get("after_to", "")),
     }
 
 
